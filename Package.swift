@@ -1,0 +1,58 @@
+// swift-tools-version:6.0
+import CompilerPluginSupport
+import PackageDescription
+
+let package = Package(
+    name: "octoai-fcgi",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "OctoFCGI", targets: ["OctoFCGI"]),
+        .executable(name: "octoai", targets: ["octoai"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-atomics", from: "1.2.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
+        .package(url: "https://github.com/swiftlang/swift-syntax", "603.0.0"..<"604.0.0"),
+    ],
+    targets: [
+        // libfcgi's fcgiapp.h (Debian: libfcgi-dev).
+        .systemLibrary(
+            name: "CFCGI",
+            pkgConfig: "fcgi",
+            providers: [.apt(["libfcgi-dev"])]
+        ),
+        // `@Schema`: field defaults and doc comments of Input/Output types, for the derived JSON Schema.
+        .macro(
+            name: "OctoFCGIMacros",
+            dependencies: [
+                .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
+                .product(name: "SwiftCompilerPlugin", package: "swift-syntax"),
+            ]
+        ),
+        .target(
+            name: "OctoFCGI",
+            dependencies: [
+                "CFCGI",
+                "OctoFCGIMacros",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Atomics", package: "swift-atomics"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        // The services built into the `octoai` binary (EchoService, ...).
+        .target(name: "Examples", dependencies: ["OctoFCGI"]),
+        .executableTarget(name: "octoai", dependencies: ["OctoFCGI", "Examples"]),
+        .testTarget(
+            name: "OctoFCGITests",
+            dependencies: [
+                "OctoFCGI", "Examples", "OctoFCGIMacros",
+                .product(name: "SwiftSyntaxMacrosTestSupport", package: "swift-syntax"),
+            ]
+        ),
+        // Real nginx + real `octoai` processes, spoken to over HTTP.
+        .testTarget(name: "EndToEndTests", dependencies: ["OctoFCGI", "octoai"]),
+    ]
+)

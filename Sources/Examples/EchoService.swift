@@ -1,0 +1,74 @@
+import Foundation
+import OctoFCGI
+
+/// The reference service every compatibility test uses (CONTRACT §6), identical in
+/// behaviour to the one the Python seed was measured with.
+public struct EchoService: Service {
+    @Schema
+    public struct Input: Codable, Sendable {
+        /// The text to echo back reversed. `boom` fails, `sleep:N` sleeps N seconds
+        /// first, `spin:N` burns CPU for N seconds first.
+        public var prompt: String
+        /// How many characters of `prompt` to keep (Python slice: negative counts from the end).
+        public var max_tokens: Int = 16
+
+        public init(prompt: String, max_tokens: Int = 16) {
+            self.prompt = prompt
+            self.max_tokens = max_tokens
+        }
+    }
+
+    public typealias Output = String
+
+    public init() {}
+
+    /// Sleeps `SETUP_SECONDS` (default 3, may be fractional); throws when `SETUP_FAIL=1`.
+    public mutating func setup() async throws {
+        let env = ProcessInfo.processInfo.environment
+        let seconds = env["SETUP_SECONDS"].flatMap(Double.init) ?? 3
+        if seconds > 0 { try await Task.sleep(for: .milliseconds(Int(seconds * 1000))) }
+        if env["SETUP_FAIL"] == "1" { throw EchoSetupError() }
+    }
+
+    public func infer(_ input: Input) throws -> String {
+        let prompt = input.prompt
+        if prompt == "boom" { throw EchoBoom() }
+        if let seconds = Self.seconds(after: "sleep:", in: prompt) {
+            Thread.sleep(forTimeInterval: seconds)
+        } else if let seconds = Self.seconds(after: "spin:", in: prompt) {
+            Self.spin(seconds: seconds)
+        }
+        return Self.reversedPrefix(prompt, maxTokens: input.max_tokens)
+    }
+
+    /// `prompt[:maxTokens][::-1]` in Python, by Unicode scalar (Python's character).
+    public static func reversedPrefix(_ prompt: String, maxTokens: Int) -> String {
+        let scalars = Array(prompt.unicodeScalars)
+        let end = maxTokens >= 0 ? min(maxTokens, scalars.count) : max(scalars.count + maxTokens, 0)
+        var out = String.UnicodeScalarView()
+        out.append(contentsOf: scalars[..<end].reversed())
+        return String(out)
+    }
+
+    static func seconds(after prefix: String, in prompt: String) -> Double? {
+        guard prompt.hasPrefix(prefix) else { return nil }
+        return Double(prompt.dropFirst(prefix.count)).flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
+    }
+
+    static func spin(seconds: Double) {
+        let end = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
+        var x: UInt64 = 1
+        while DispatchTime.now().uptimeNanoseconds < end {
+            for _ in 0..<1000 { x = x &* 6364136223846793005 &+ 1442695040888963407 }
+        }
+        if x == 42 { print("") }  // keeps the loop from being optimised away
+    }
+}
+
+struct EchoSetupError: Error, CustomStringConvertible {
+    var description: String { "SETUP_FAIL=1: EchoService.setup() failed on purpose" }
+}
+
+struct EchoBoom: Error, CustomStringConvertible {
+    var description: String { "boom: EchoService.infer() failed on purpose" }
+}

@@ -1,0 +1,36 @@
+/// Records the default values and doc comments of a `Codable` type's stored
+/// properties, so the derived JSON Schema shows `default` and `description`
+/// and validation fills in omitted fields. Swift's synthesized `Codable` cannot
+/// see initial values; this macro reads them from the declaration.
+///
+/// ```swift
+/// @Schema struct Input: Codable, Sendable {
+///     /// The text to reverse.
+///     var prompt: String
+///     var max_tokens: Int = 16
+/// }
+/// ```
+@attached(extension, conformances: SchemaDescribed, names: named(schemaFieldInfo))
+public macro Schema() = #externalMacro(module: "OctoFCGIMacros", type: "SchemaMacro")
+
+/// What `@Schema` records about one stored property.
+public struct SchemaFieldInfo: Sendable {
+    /// The property name (the JSON key unless `CodingKeys` renames it).
+    public var name: String
+    /// The initial value, encoded as JSON, when the property has one.
+    public var defaultValue: JSONValue?
+    /// The property's doc comment.
+    public var description: String?
+
+    public init(name: String, defaultValue: JSONValue? = nil, description: String? = nil) {
+        self.name = name
+        self.defaultValue = defaultValue
+        self.description = description
+    }
+}
+
+/// Conformance added by `@Schema`.
+public protocol SchemaDescribed {
+    /// One entry per stored property, in declaration order.
+    static var schemaFieldInfo: [SchemaFieldInfo] { get }
+}

@@ -1,0 +1,57 @@
+/// The shape of a `Codable` type, as far as a JSON client can see it.
+///
+/// It is derived from the Swift type (see ``SchemaProbe``), never written by hand,
+/// and is the single source for three consumers: request validation in the
+/// responder, the JSON Schema in the OpenAPI document, and the docs/usage examples.
+public indirect enum SchemaNode: Sendable, Equatable {
+    case string
+    case integer
+    case number
+    case boolean
+    /// A JSON array of one element type.
+    case array(SchemaNode)
+    /// A JSON object with free-form keys (`[String: Value]`).
+    case dictionary(SchemaNode)
+    /// A `String`-backed enum; `name` is the Swift type name.
+    case stringEnum(name: String, values: [String])
+    /// A struct or class with named fields.
+    case object(ObjectSchema)
+    /// `Optional<Wrapped>`: the value may also be `null`.
+    case optional(SchemaNode)
+    /// Anything (a type the probe could not see into, e.g. a custom `init(from:)`
+    /// that reads a single value of its own format).
+    case any
+}
+
+/// A named record type: its fields in declaration order.
+public struct ObjectSchema: Sendable, Equatable {
+    /// The Swift type name (`Input`, `Nested`), used for component names and error messages.
+    public var name: String
+    public var fields: [SchemaField]
+
+    public init(name: String, fields: [SchemaField]) {
+        self.name = name
+        self.fields = fields
+    }
+}
+
+/// One field of an ``ObjectSchema``.
+public struct SchemaField: Sendable, Equatable {
+    /// The JSON key.
+    public var name: String
+    public var schema: SchemaNode
+    /// A field is required when it has no default and is not optional (pydantic's rule).
+    public var required: Bool
+    /// The JSON value used when the client omits the field.
+    public var defaultValue: JSONValue?
+    /// A human description (from the field's doc comment, when the type uses `@Schema`).
+    public var description: String?
+
+    public init(name: String, schema: SchemaNode, required: Bool, defaultValue: JSONValue? = nil, description: String? = nil) {
+        self.name = name
+        self.schema = schema
+        self.required = required
+        self.defaultValue = defaultValue
+        self.description = description
+    }
+}

@@ -1,0 +1,34 @@
+/// What the HTTP side needs to know about one `POST` route, independent of the
+/// service's Swift types: where it is and the shapes it takes and gives.
+public struct EndpointInfo: Sendable, Equatable {
+    /// The route, e.g. `/infer`.
+    public var path: String
+    /// Prefix of OpenAPI component names: `""` for `/infer` (`Input`, `Output`),
+    /// `Tokenize` for `/tokenize` (`TokenizeInput`, `TokenizeOutput`).
+    public var componentPrefix: String
+    public var input: SchemaNode
+    public var output: SchemaNode
+
+    public init(path: String, componentPrefix: String, input: SchemaNode, output: SchemaNode) {
+        self.path = path
+        self.componentPrefix = componentPrefix
+        self.input = input
+        self.output = output
+    }
+}
+
+/// The whole HTTP surface of a service, from which the OpenAPI document, the docs
+/// page and the usage examples are generated.
+public struct APIDescription: Sendable, Equatable {
+    /// The document title (the service name).
+    public var title: String
+    public var version: String
+    /// `/infer` first, then the extra endpoints in declaration order.
+    public var endpoints: [EndpointInfo]
+
+    public init(title: String, version: String = "0.1.0", endpoints: [EndpointInfo]) {
+        self.title = title
+        self.version = version
+        self.endpoints = endpoints
+    }
+}

@@ -1,0 +1,73 @@
+/// A model behind an HTTP endpoint: the one protocol a service author conforms to.
+///
+/// The lifecycle mirrors the Python `octoai.service.Service`: the server creates
+/// the value with `init()`, calls ``setup()`` once in the process that owns the model
+/// (the model owner in async mode, each responder in sync mode), then calls
+/// ``infer(_:)`` for each `POST /infer`. `setup()` is `mutating` so a struct can load
+/// its model into plain stored properties; after it returns, the value is frozen and
+/// shared, which is why `Service` is `Sendable`.
+///
+/// ```swift
+/// struct Reverse: Service {
+///     @Schema struct Input: Codable, Sendable { var text: String; var times: Int = 1 }
+///     struct Output: Codable, Sendable { var text: String }
+///     func infer(_ input: Input) throws -> Output { .init(text: String(input.text.reversed())) }
+/// }
+/// ```
+public protocol Service: Sendable {
+    /// The JSON body of `POST /infer`. Its schema is derived from the type.
+    associatedtype Input: Codable & Sendable
+    /// The `output` of the `POST /infer` answer.
+    associatedtype Output: Codable & Sendable
+
+    /// Creates the service without loading anything heavy (that is `setup()`'s job).
+    init()
+
+    /// Loads the model. Runs once per model-owning process, before any request.
+    /// Throwing here makes `octoai` exit with status 1 (after `--setup-retries`).
+    mutating func setup() async throws
+
+    /// Answers one request. Runs on a dedicated inference thread, never on Swift's
+    /// cooperative pool, so blocking, CPU-bound work belongs here; the thread's CPU
+    /// time is what `analytics.inference_time_ms` reports.
+    ///
+    /// Throw ``HTTPError`` to send the client a status and a message; any other error
+    /// becomes `500 {"detail":"Internal Server Error"}` and goes to the log.
+    func infer(_ input: Input) throws -> Output
+
+    /// Called in the model-owning process after `setup()`, before serving.
+    func onServerStartup() async throws
+
+    /// Called in the model-owning process once the server has drained on shutdown.
+    func onServerShutdown() async throws
+
+    /// Whether ``storeAssets()`` does anything (`octoai store-assets --check-is-needed`
+    /// exits 10 when true, 11 when false). Swift cannot tell whether a protocol
+    /// method was implemented, so a service that stores assets says so here.
+    static var storesAssets: Bool { get }
+
+    /// Downloads or prepares files the model needs into the volume
+    /// (`OCTOAI_VOLUME_PATH`), ahead of deployment.
+    func storeAssets() async throws
+
+    /// Extra `POST` endpoints besides `/infer`, each with its own input and output types.
+    static var endpoints: [Endpoint<Self>] { get }
+
+    /// How many `infer` calls the model owner may run at once. Only a service whose
+    /// `infer` is safe to call concurrently should answer more than 1.
+    static var maxConcurrency: Int { get }
+
+    /// The name `--service-class` selects this service by (the type's name by default).
+    static var serviceName: String { get }
+}
+
+extension Service {
+    public mutating func setup() async throws {}
+    public func onServerStartup() async throws {}
+    public func onServerShutdown() async throws {}
+    public static var storesAssets: Bool { false }
+    public func storeAssets() async throws {}
+    public static var endpoints: [Endpoint<Self>] { [] }
+    public static var maxConcurrency: Int { 1 }
+    public static var serviceName: String { String(describing: Self.self) }
+}

@@ -1,0 +1,7 @@
+import SwiftCompilerPlugin
+import SwiftSyntaxMacros
+
+@main
+struct OctoFCGIMacrosPlugin: CompilerPlugin {
+    let providingMacros: [Macro.Type] = [SchemaMacro.self]
+}

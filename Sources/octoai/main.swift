@@ -1,0 +1,4 @@
+import Examples
+import OctoFCGI
+
+print(EchoService.reversedPrefix("hello", maxTokens: 16))

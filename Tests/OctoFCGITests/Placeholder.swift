@@ -1,0 +1,3 @@
+import Testing
+@testable import OctoFCGI
+@Test func placeholder() { #expect(Bool(true)) }
