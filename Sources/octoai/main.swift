@@ -1,4 +1,5 @@
 import Examples
 import OctoFCGI
 
-print(EchoService.reversedPrefix("hello", maxTokens: 16))
+// The built-in services; the first is what `octoai run` serves by default.
+OctoAI.main(EchoService.self, EchoServiceWithAssets.self)

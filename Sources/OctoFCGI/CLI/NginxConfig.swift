@@ -1,0 +1,129 @@
+import Mustache
+
+/// The nginx configuration in front of `octoai`, rendered from one template:
+/// `deploy/nginx.conf` is this template with production values (a test keeps
+/// them equal), and `octoai run` renders it for a private, foreground nginx.
+public struct NginxConfig: Sendable {
+    /// `listen` argument: `80`, `127.0.0.1:8080`.
+    public var listen: String
+    /// Where octoai listens: `unix:/run/octoai/octo.sock` or `127.0.0.1:9000`.
+    public var upstream: String
+    /// nginx `worker_processes`.
+    public var workerProcesses: String
+    /// Idle upstream connections each nginx worker keeps. With `fastcgi_keep_conn on`
+    /// every one of them pins a responder thread, so
+    /// `workerProcesses x keepalive` must stay below octoai's `workers x threads`.
+    public var keepalive: Int
+    /// `client_max_body_size`, equal to octoai's `--max-body-size`.
+    public var maxBodySize: Int
+    /// Client keep-alive (`octoai run --timeout-keep-alive`).
+    public var keepaliveTimeout: Int
+    /// For a private foreground nginx (`octoai run`, tests): its pid file, temp
+    /// directories and `daemon off`; nil for a system nginx.
+    public var privatePrefix: String?
+
+    public init(listen: String, upstream: String, workerProcesses: String, keepalive: Int, maxBodySize: Int, keepaliveTimeout: Int = 75, privatePrefix: String? = nil) {
+        self.listen = listen
+        self.upstream = upstream
+        self.workerProcesses = workerProcesses
+        self.keepalive = keepalive
+        self.maxBodySize = maxBodySize
+        self.keepaliveTimeout = keepaliveTimeout
+        self.privatePrefix = privatePrefix
+    }
+
+    /// The values `deploy/nginx.conf` is rendered with.
+    public static let production = NginxConfig(
+        listen: "80", upstream: "unix:/run/octoai/octo.sock", workerProcesses: "2", keepalive: 6, maxBodySize: defaultMaxBodySize)
+
+    /// 64 MiB: room for model inputs and uploads; nginx and octoai agree on it.
+    public static let defaultMaxBodySize = 64 << 20
+
+    public func render() throws -> String {
+        let template = try MustacheTemplate(string: NginxConfig.template)
+        var values: [String: Any] = [
+            "listen": listen, "upstream": upstream, "workerProcesses": workerProcesses, "keepalive": keepalive,
+            "maxBodySize": "\(maxBodySize / 1024)k", "keepaliveTimeout": "\(keepaliveTimeout)s",
+        ]
+        if let privatePrefix { values["private"] = ["prefix": privatePrefix] }
+        return template.render(values)
+    }
+
+    static let template = """
+        # nginx in front of octoai (FastCGI). Generated from the template in
+        # Sources/OctoFCGI/CLI/NginxConfig.swift (`octoai nginx-config`); `octoai run` renders
+        # the same template for its private nginx.
+        {{#private}}
+        daemon off;
+        pid {{{prefix}}}/nginx.pid;
+        error_log stderr warn;
+        {{/private}}
+        {{^private}}
+        user www-data;
+        pid /run/nginx.pid;
+        error_log /var/log/nginx/error.log warn;
+        {{/private}}
+        worker_processes {{{workerProcesses}}};
+
+        events {
+            worker_connections 1024;
+        }
+
+        http {
+            {{#private}}
+            access_log off;
+            client_body_temp_path {{{prefix}}}/client_body;
+            fastcgi_temp_path {{{prefix}}}/fastcgi;
+            proxy_temp_path {{{prefix}}}/proxy;
+            scgi_temp_path {{{prefix}}}/scgi;
+            uwsgi_temp_path {{{prefix}}}/uwsgi;
+            {{/private}}
+            {{^private}}
+            access_log /var/log/nginx/access.log;
+            {{/private}}
+            server_tokens off;
+
+            upstream octoai {
+                # The socket `octoai fcgi --socket` binds. It must be connectable by
+                # nginx's user: `--socket-mode 0660` with nginx in the socket's group, or 0666.
+                server {{{upstream}}};
+                # Idle connections kept open per nginx worker. With fastcgi_keep_conn each
+                # one pins a responder thread: keep worker_processes x keepalive below
+                # octoai's --workers x --threads (default 2 x 8 = 16), or new connections
+                # wait behind idle ones.
+                keepalive {{{keepalive}}};
+            }
+
+            server {
+                listen {{{listen}}};
+                # The same limit as `octoai fcgi --max-body-size`: larger bodies get 413.
+                client_max_body_size {{{maxBodySize}}};
+                keepalive_timeout {{{keepaliveTimeout}}};
+
+                location / {
+                    fastcgi_pass octoai;
+                    # Reuse upstream connections (needs the upstream keepalive above).
+                    fastcgi_keep_conn on;
+                    # Inference can be slow: allow 5 minutes without a byte from octoai.
+                    # Use `octoai fcgi --request-timeout` to bound a stuck model instead.
+                    fastcgi_read_timeout 300s;
+                    fastcgi_send_timeout 300s;
+                    fastcgi_connect_timeout 5s;
+                    # POST is never retried on another connection once sent.
+                    fastcgi_next_upstream error timeout;
+
+                    fastcgi_param REQUEST_METHOD  $request_method;
+                    fastcgi_param REQUEST_URI     $request_uri;
+                    fastcgi_param DOCUMENT_URI    $document_uri;
+                    fastcgi_param QUERY_STRING    $query_string;
+                    fastcgi_param CONTENT_TYPE    $content_type;
+                    fastcgi_param CONTENT_LENGTH  $content_length;
+                    fastcgi_param SERVER_PROTOCOL $server_protocol;
+                    fastcgi_param REMOTE_ADDR     $remote_addr;
+                    fastcgi_param HTTP_HOST       $host;
+                }
+            }
+        }
+
+        """
+}

@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import Logging
+
+/// The `octoai` command line for your own services, from one line in `main.swift`:
+///
+/// ```swift
+/// import OctoFCGI
+/// OctoAI.main(MyService.self)
+/// ```
+/// The first service is the default; `--service-class NAME` picks another.
+public enum OctoAI {
+    /// Runs the command line (or, in a process `octoai` spawned itself, that
+    /// process's role) for `services`. Never returns.
+    public static func main(_ services: any Service.Type...) -> Never {
+        main(services: services)
+    }
+
+    /// Same as ``main(_:)-…`` with an array.
+    public static func main(services: [any Service.Type]) -> Never {
+        do {
+            ServiceRegistry.install(try services.map { try ServiceDescriptor($0) })
+        } catch {
+            FileHandle.standardError.write(Data("octoai: \(error)\n".utf8))
+            exit(2)
+        }
+        if let child = ChildConfig.current() { runChild(child) }
+        RootCommand.main()
+        exit(0)
+    }
+
+    static func runChild(_ config: ChildConfig) -> Never {
+        LogSetup.bootstrap(level: config.logLevel)
+        guard let service = ServiceRegistry.find(config.serviceName) else {
+            FileHandle.standardError.write(Data("octoai: unknown service \(config.serviceName)\n".utf8))
+            exit(2)
+        }
+        switch config.role {
+        case .modelOwner: ModelOwnerProcess.run(config: config, service: service)
+        case .responder: ResponderProcess.run(config: config, service: service)
+        }
+    }
+}
+
+/// The services compiled into this binary. Set once in ``OctoAI/main(services:)``
+/// before anything else runs, read-only afterwards.
+enum ServiceRegistry {
+    nonisolated(unsafe) private static var services: [ServiceDescriptor] = []
+
+    static func install(_ list: [ServiceDescriptor]) { services = list }
+
+    static func find(_ name: String) -> ServiceDescriptor? { services.first { $0.name == name } }
+
+    /// The service `--service-class` names (the first one when nil), or a
+    /// validation error that lists the known names.
+    static func select(_ name: String?) throws -> ServiceDescriptor {
+        guard let first = services.first else { throw ValidationError("this binary has no services") }
+        guard let name else { return first }
+        guard let found = find(name) else {
+            throw ValidationError("unknown service class \"\(name)\"; known: \(services.map(\.name).joined(separator: ", "))")
+        }
+        return found
+    }
+}
+
+enum LogSetup {
+    /// Logs go to stderr; stdout carries only a command's own output.
+    static func bootstrap(level: String) {
+        let logLevel = Logger.Level(octoName: level) ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = logLevel
+            return handler
+        }
+    }
+}
+
+extension Logger.Level {
+    /// `ERROR`, `WARNING`, `INFO`, `DEBUG`, case-insensitive (the seed's names).
+    init?(octoName: String) {
+        switch octoName.uppercased() {
+        case "ERROR": self = .error
+        case "WARNING", "WARN": self = .warning
+        case "INFO": self = .info
+        case "DEBUG": self = .debug
+        default: return nil
+        }
+    }
+}

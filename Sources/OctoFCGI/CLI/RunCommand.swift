@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `octoai run`: nginx and the FastCGI backend together, in the foreground, for
+/// a person trying a service. Ctrl-C or SIGTERM stops both.
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run", abstract: "Serve over HTTP on 127.0.0.1:PORT: a private nginx in front of `octoai fcgi`.")
+
+    @OptionGroup var globals: GlobalOptions
+
+    @Option(help: "HTTP port nginx listens on (127.0.0.1).")
+    var port: Int = 8080
+
+    @Option(help: "true: a separate model-owner process runs the model; false: sync mode.")
+    var asyncEnable: ClickBool = ClickBool(true)
+
+    @Option(help: "Client keep-alive timeout, seconds.")
+    var timeoutKeepAlive: Int = 900
+
+    @Option(help: "Responder processes.")
+    var workers: Int = 2
+
+    @Option(help: "Threads per responder.")
+    var threads: Int = 8
+
+    func run() throws {
+        let service = try globals.start()
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be 1...65535") }
+        guard let nginx = Self.findNginx() else {
+            Logger.cli.error("nginx was not found on PATH. Install it (Debian/Ubuntu: apt-get install -y nginx) and try again.")
+            throw ExitCode(1)
+        }
+        let directory = try Self.makeDirectory()
+        let socket = directory + "/octoai.sock"
+        let config = NginxConfig(
+            listen: "127.0.0.1:\(port)", upstream: "unix:" + socket, workerProcesses: "1", keepalive: max(1, workers * threads / 2),
+            maxBodySize: NginxConfig.defaultMaxBodySize, keepaliveTimeout: timeoutKeepAlive, privatePrefix: directory)
+        try config.render().write(toFile: directory + "/nginx.conf", atomically: true, encoding: .utf8)
+
+        AssetVolume.exportVariables(for: service)
+        SignalPolicy.install()
+        let environment = ProcessInfo.processInfo.environment
+        let backend = try ProcessSpawner.spawn(
+            path: ProcessSpawner.executablePath,
+            arguments: [
+                "octoai", "--log-level", globals.resolvedLogLevel, "--service-class", service.name, "fcgi", "--socket", socket,
+                "--socket-mode", "0666", "--async-enable", asyncEnable.value ? "true" : "false",
+                "--workers", String(workers), "--threads", String(threads),
+            ],
+            environment: environment)
+        let server = try ProcessSpawner.spawn(
+            path: nginx, arguments: ["nginx", "-p", directory, "-c", directory + "/nginx.conf", "-e", "stderr"], environment: environment)
+        Logger.cli.info("serving \(service.name) on http://127.0.0.1:\(port)/ (nginx pid \(server), octoai pid \(backend)); Ctrl-C stops")
+        let code = ForegroundPair(first: server, second: backend).wait()
+        try? FileManager.default.removeItem(atPath: directory)
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    static func findNginx() -> String? {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        let directories = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/usr/local/sbin", "/sbin"]
+        return directories.map { $0 + "/nginx" }.first { access($0, X_OK) == 0 }
+    }
+
+    /// A private directory nginx's workers (often `nobody`) can traverse but not list.
+    static func makeDirectory() throws -> String {
+        guard let directory = Supervisor.makeRuntimeDirectory() else { throw ConfigurationError("cannot create a temporary directory") }
+        chmod(directory, 0o711)
+        return directory
+    }
+}
+
+/// Two foreground processes that live and die together: a signal stops both,
+/// and either one exiting stops the other.
+struct ForegroundPair {
+    let first: pid_t
+    let second: pid_t
+
+    /// Blocks until both have exited; returns the exit status to report.
+    func wait() -> Int32 {
+        var set = sigset_t()
+        sigemptyset(&set)
+        for sig in [SIGCHLD, SIGTERM, SIGINT, SIGHUP] { sigaddset(&set, sig) }
+        pthread_sigmask(SIG_BLOCK, &set, nil)
+        var alive: Set<pid_t> = [first, second]
+        var code: Int32 = 0
+        var stopping = false
+        while !alive.isEmpty {
+            var sig: Int32 = 0
+            sigwait(&set, &sig)
+            if sig == SIGTERM || sig == SIGINT, !stopping {
+                stopping = true
+                stopAll(alive)
+            }
+            var status: Int32 = 0
+            while case let pid = waitpid(-1, &status, WNOHANG), pid > 0 {
+                guard alive.remove(pid) != nil else { continue }
+                if !stopping {
+                    Logger.cli.error("\(pid == first ? "nginx" : "octoai fcgi") \(Supervisor.describe(status)); stopping")
+                    code = 1
+                    stopping = true
+                    stopAll(alive)
+                } else if pid == second, (status & 0x7f) == 0, (status >> 8) & 0xff != 0 {
+                    code = (status >> 8) & 0xff
+                }
+            }
+        }
+        return code
+    }
+
+    /// nginx stops gracefully on SIGQUIT (finishing requests), octoai drains on SIGTERM.
+    private func stopAll(_ alive: Set<pid_t>) {
+        for pid in alive { kill(pid, pid == first ? SIGQUIT : SIGTERM) }
+    }
+}
+
+import Logging

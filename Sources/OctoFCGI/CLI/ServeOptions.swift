@@ -1,0 +1,77 @@
+import ArgumentParser
+import Foundation
+
+/// The options of `octoai fcgi` (and its SCGI twin).
+struct ServeOptions: ParsableArguments {
+    @Option(help: "Unix-domain socket to listen on for nginx.")
+    var socket: String?
+
+    @Option(help: "HOST:PORT to listen on instead of a socket (for a remote nginx).")
+    var listen: String?
+
+    @Option(help: "Permissions of the socket file, octal (nginx's user must be able to connect).")
+    var socketMode: String = "0660"
+
+    @Option(help: "Responder processes.")
+    var workers: Int = 2
+
+    @Option(help: "Threads per responder (each serves one nginx connection at a time).")
+    var threads: Int = 8
+
+    @Option(help: "true: a separate model-owner process runs the model; false: each responder runs it (the seed's sync mode).")
+    var asyncEnable: ClickBool = ClickBool(true)
+
+    @Option(help: "Largest request body in bytes; larger ones get 413 (keep equal to nginx's client_max_body_size).")
+    var maxBodySize: Int = NginxConfig.defaultMaxBodySize
+
+    @Option(help: "Seconds in-flight requests may take to finish on SIGTERM.")
+    var drainTimeout: Double = 30
+
+    @Option(help: "How many times to retry a failing setup() (with backoff) before exiting 1.")
+    var setupRetries: Int = 0
+
+    mutating func validate() throws {
+        guard (socket == nil) != (listen == nil) else { throw ValidationError("give exactly one of --socket PATH or --listen HOST:PORT") }
+        guard UInt32(socketMode, radix: 8) != nil else { throw ValidationError("--socket-mode must be octal, e.g. 0660") }
+        if let listen { _ = try Self.parseListen(listen) }
+        guard workers >= 1, workers <= 256 else { throw ValidationError("--workers must be 1...256") }
+        guard threads >= 1, threads <= 1024 else { throw ValidationError("--threads must be 1...1024") }
+        guard maxBodySize > 0 else { throw ValidationError("--max-body-size must be positive") }
+        guard drainTimeout >= 0 else { throw ValidationError("--drain-timeout must be >= 0") }
+        guard setupRetries >= 0 else { throw ValidationError("--setup-retries must be >= 0") }
+    }
+
+    static func parseListen(_ value: String) throws -> (String, UInt16) {
+        guard let colon = value.lastIndex(of: ":"), let port = UInt16(value[value.index(after: colon)...]), port > 0 else {
+            throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:9000")
+        }
+        return (String(value[..<colon]), port)
+    }
+
+    func supervisorConfig(transport: String, logLevel: String) throws -> SupervisorConfig {
+        let endpoint: SupervisorConfig.Endpoint
+        if let socket {
+            endpoint = .unix(path: socket, mode: UInt32(socketMode, radix: 8)!)
+        } else {
+            let (host, port) = try Self.parseListen(listen!)
+            endpoint = .tcp(host: host, port: port)
+        }
+        var config = SupervisorConfig(
+            endpoint: endpoint, workers: workers, threads: threads, asyncEnable: asyncEnable.value, maxBodySize: maxBodySize,
+            drainTimeout: drainTimeout, setupRetries: setupRetries, logLevel: logLevel)
+        config.transport = transport
+        return config
+    }
+}
+
+/// `OCTOAI_VOLUME_PATH` and the cache variables the seed exports for services that store assets.
+enum AssetVolume {
+    static var path: String { ProcessInfo.processInfo.environment["OCTOAI_VOLUME_PATH"] ?? "/octoai/cache" }
+
+    /// Exports `HUGGINGFACE_HUB_CACHE` and `TORCH_HOME` under the volume (inherited by children).
+    static func exportVariables(for service: ServiceDescriptor) {
+        guard service.storesAssets else { return }
+        setenv("HUGGINGFACE_HUB_CACHE", path + "/huggingface_hub_cache", 1)
+        setenv("TORCH_HOME", path + "/torch_home", 1)
+    }
+}

@@ -1,0 +1,53 @@
+/// One answer, independent of the transport that writes it.
+public struct HTTPResponse: Sendable {
+    public var status: Int
+    /// Headers besides `Status`, `Content-Type` and `Content-Length`.
+    public var headers: [(String, String)]
+    public var contentType: String
+    public var body: [UInt8]
+
+    public init(status: Int, contentType: String = "application/json", headers: [(String, String)] = [], body: [UInt8]) {
+        self.status = status
+        self.contentType = contentType
+        self.headers = headers
+        self.body = body
+    }
+
+    /// A JSON answer.
+    public static func json(_ status: Int, _ value: JSONValue, headers: [(String, String)] = []) -> HTTPResponse {
+        HTTPResponse(status: status, headers: headers, body: value.bytes)
+    }
+
+    /// `{"detail": message}`, FastAPI's error shape.
+    public static func detail(_ status: Int, _ message: String, headers: [(String, String)] = []) -> HTTPResponse {
+        json(status, ["detail": .string(message)], headers: headers)
+    }
+
+    /// The CGI response head (`Status:` line and headers) both transports write.
+    public func cgiHead(extraHeaders: [(String, String)]) -> [UInt8] {
+        var head = "Status: \(status) \(HTTPResponse.reason(status))\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        for (name, value) in extraHeaders { head += "\(name): \(value)\r\n" }
+        head += "\r\n"
+        return Array(head.utf8)
+    }
+
+    static func reason(_ status: Int) -> String {
+        switch status {
+        case 200: "OK"
+        case 307: "Temporary Redirect"
+        case 400: "Bad Request"
+        case 404: "Not Found"
+        case 405: "Method Not Allowed"
+        case 408: "Request Timeout"
+        case 413: "Content Too Large"
+        case 422: "Unprocessable Entity"
+        case 429: "Too Many Requests"
+        case 500: "Internal Server Error"
+        case 502: "Bad Gateway"
+        case 503: "Service Unavailable"
+        case 504: "Gateway Timeout"
+        default: "Status"
+        }
+    }
+}

@@ -1,0 +1,26 @@
+/// Where the responder sends validated inference work: the seam between the HTTP
+/// contract and the process that owns the model.
+///
+/// In async mode it is ``ModelOwnerClient`` (framed IPC to the model owner); in
+/// sync mode ``InProcessBackend`` (the service runs in the responder). Tests can
+/// put anything here.
+public protocol InferenceBackend: Sendable {
+    /// Runs endpoint `endpoint` (index into the service's endpoint list, `/infer`
+    /// first) on `input`, the normalised JSON body. Blocks the calling transport thread.
+    func call(endpoint: Int, input: [UInt8]) -> InferenceOutcome
+}
+
+/// What came back from the model.
+public enum InferenceOutcome: Sendable {
+    /// The encoded `Output` and the CPU time the model spent on it.
+    case output(json: [UInt8], cpuNanoseconds: UInt64)
+    /// An answer to send as is (service error, 500, 503...).
+    case failure(HTTPResponse)
+}
+
+/// Where the responder reads the lifecycle state from.
+public protocol LifecycleStatusSource: Sendable {
+    var state: LifecycleState { get }
+}
+
+extension SharedStatus: LifecycleStatusSource {}

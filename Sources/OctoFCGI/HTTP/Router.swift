@@ -1,0 +1,123 @@
+import Logging
+
+/// The HTTP contract (CONTRACT §1–§2) for one request: routing, validation,
+/// built-in pages, the answer shape. Transports call ``handle(_:)`` from their own
+/// threads; everything here is immutable and safe to share.
+public final class Router: Sendable {
+    enum Route: Sendable {
+        case root, healthcheck, openAPI, docs
+        case endpoint(Int)
+
+        var allowedMethods: [String] {
+            if case .endpoint = self { return ["POST"] }
+            return ["GET", "HEAD"]
+        }
+    }
+
+    let routes: [String: Route]
+    let endpoints: [EndpointInfo]
+    let status: any LifecycleStatusSource
+    let asyncEnable: Bool
+    let backend: any InferenceBackend
+    let openAPIBody: [UInt8]
+    let docsBody: [UInt8]
+    let logger: Logger
+    /// `OCTOAI_REPLICA_NAME`, sent on every answer so operators see which replica answered.
+    let replicaName: String?
+
+    public init(api: APIDescription, status: any LifecycleStatusSource, asyncEnable: Bool, backend: any InferenceBackend, logger: Logger, replicaName: String? = nil) {
+        var routes: [String: Route] = ["/": .root, "/healthcheck": .healthcheck, "/openapi.json": .openAPI, "/docs": .docs]
+        for (index, endpoint) in api.endpoints.enumerated() { routes[endpoint.path] = .endpoint(index) }
+        self.routes = routes
+        self.endpoints = api.endpoints
+        self.status = status
+        self.asyncEnable = asyncEnable
+        self.backend = backend
+        let document = OpenAPIGenerator.document(for: api)
+        self.openAPIBody = document.bytes
+        self.docsBody = Array(DocsPage.html(for: document).utf8)
+        self.logger = logger
+        self.replicaName = replicaName.flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// Answers one request. Never throws: every failure is a JSON answer.
+    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        var response = route(request)
+        if let replicaName { response.headers.append(("OCTOAI_REPLICA_NAME", replicaName)) }
+        return response
+    }
+
+    func route(_ request: HTTPRequest) -> HTTPResponse {
+        guard let route = routes[request.path] else {
+            if request.path.count > 1, request.path.hasSuffix("/"), routes[String(request.path.dropLast())] != nil {
+                let location = String(request.path.dropLast()) + (request.query.isEmpty ? "" : "?" + request.query)
+                return .json(307, .null, headers: [("Location", location)]).withEmptyBody()
+            }
+            return .detail(404, "Not Found")
+        }
+        guard route.allowedMethods.contains(request.method) else {
+            return .detail(405, "Method Not Allowed", headers: [("Allow", route.allowedMethods.joined(separator: ", "))])
+        }
+        switch route {
+        case .root: return .json(200, ["docs": "/docs", "openapi": "/openapi.json"])
+        case .healthcheck: return healthcheck()
+        case .openAPI: return HTTPResponse(status: 200, body: openAPIBody)
+        case .docs: return HTTPResponse(status: 200, contentType: "text/html; charset=utf-8", body: docsBody)
+        case let .endpoint(index): return infer(endpoint: index, request: request)
+        }
+    }
+
+    func healthcheck() -> HTTPResponse {
+        let state = status.state
+        return .json(state == .running ? 200 : 503, ["status": .string(state.name), "async_enable": .bool(asyncEnable)])
+    }
+
+    func infer(endpoint index: Int, request: HTTPRequest) -> HTTPResponse {
+        let input: [UInt8]
+        switch RequestValidator.validate(body: request.body, contentType: request.contentType, schema: endpoints[index].input) {
+        case let .success(normalised): input = normalised
+        case let .failure(failure): return .json(422, ["detail": .array(failure.errors)])
+        }
+        let state = status.state
+        guard state == .running else { return Router.notRunning(state) }
+        switch backend.call(endpoint: index, input: input) {
+        case let .failure(response):
+            return response
+        case let .output(json, cpu):
+            let wall = MonotonicClock.nanoseconds() &- request.receivedAt
+            return Router.answer(output: json, cpuNanoseconds: cpu, wallNanoseconds: wall)
+        }
+    }
+
+    /// `{"output": <output>, "analytics": {...}}`, spliced from the already-encoded output
+    /// so the model's JSON is never decoded and re-encoded here.
+    static func answer(output: [UInt8], cpuNanoseconds: UInt64, wallNanoseconds: UInt64) -> HTTPResponse {
+        var body: [UInt8] = []
+        body.reserveCapacity(output.count + 96)
+        body.append(contentsOf: #"{"output":"#.utf8)
+        body.append(contentsOf: output)
+        body.append(contentsOf: #","analytics":{"inference_time_ms":"#.utf8)
+        body.append(contentsOf: milliseconds(cpuNanoseconds).utf8)
+        body.append(contentsOf: #","performance_time_ms":"#.utf8)
+        body.append(contentsOf: milliseconds(wallNanoseconds).utf8)
+        body.append(contentsOf: "}}".utf8)
+        return HTTPResponse(status: 200, body: body)
+    }
+
+    static func milliseconds(_ ns: UInt64) -> String {
+        JSONValue.format(Double(ns / 1000) / 1000)
+    }
+
+    /// 503 for inference while the state is not `RUNNING` (CONTRACT §2), at once.
+    public static func notRunning(_ state: LifecycleState) -> HTTPResponse {
+        .json(503, ["status": .string(state.name)], headers: [("Retry-After", "1")])
+    }
+}
+
+extension HTTPResponse {
+    func withEmptyBody() -> HTTPResponse {
+        var copy = self
+        copy.body = []
+        return copy
+    }
+}

@@ -1,0 +1,39 @@
+import Foundation
+
+/// The model owner's FIFO of calls waiting for an inference thread.
+///
+/// Connection readers push, `maxConcurrency` inference threads pop: requests run
+/// in arrival order, and at most that many run at once. (Bounding its depth is
+/// `--max-queue`'s job; batching will pop several at a time.)
+final class InferenceQueue<Job>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var jobs: [Job] = []
+    private var head = 0
+
+    func push(_ job: Job) {
+        condition.lock()
+        jobs.append(job)
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Blocks until a job is available.
+    func pop() -> Job {
+        condition.lock()
+        defer { condition.unlock() }
+        while head == jobs.count { condition.wait() }
+        let job = jobs[head]
+        head += 1
+        if head > 1024, head * 2 > jobs.count {
+            jobs.removeFirst(head)
+            head = 0
+        }
+        return job
+    }
+
+    var count: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return jobs.count - head
+    }
+}

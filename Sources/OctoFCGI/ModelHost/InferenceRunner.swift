@@ -1,0 +1,27 @@
+import Logging
+
+/// Runs one call on a service instance and turns whatever happens into an
+/// answer: the output with its CPU time, the service's own ``HTTPError``, or a
+/// generic 500 whose real cause goes to the log with the request id only.
+struct InferenceRunner: Sendable {
+    let host: any ServiceHosting
+    let logger: Logger
+
+    enum Result {
+        case output([UInt8], cpuNanoseconds: UInt64)
+        case error(status: Int, detail: String)
+    }
+
+    func run(endpoint: Int, input: [UInt8], requestID: UInt64) -> Result {
+        let start = MonotonicClock.threadCPUNanoseconds()
+        do {
+            let output = try host.call(endpoint: endpoint, input: input)
+            return .output(output, cpuNanoseconds: MonotonicClock.threadCPUNanoseconds() &- start)
+        } catch let error as HTTPError {
+            return .error(status: error.status, detail: error.detail)
+        } catch {
+            logger.error("request \(String(requestID, radix: 16)) failed: \(String(describing: error))")
+            return .error(status: 500, detail: "Internal Server Error")
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import Logging
+
+/// A service type with its Swift types erased, so the CLI, the router and the
+/// model owner can work with whichever service `--service-class` picked.
+public struct ServiceDescriptor: Sendable {
+    /// The name `--service-class` matches.
+    public let name: String
+    /// Whether `store-assets` has work to do.
+    public let storesAssets: Bool
+    /// How many calls the model owner may run at once.
+    public let maxConcurrency: Int
+    /// `/infer` first, then the extra endpoints.
+    public let api: APIDescription
+    let makeHost: @Sendable () -> any ServiceHosting
+
+    /// Describes `S`. Fails when an endpoint path is invalid or collides with another route.
+    public init<S: Service>(_ type: S.Type) throws {
+        let endpoints: [Endpoint<S>] = [Endpoint(path: "/infer", componentPrefix: "", method: S.infer)] + S.endpoints
+        try ServiceDescriptor.checkPaths(endpoints.map(\.path), service: S.serviceName)
+        name = S.serviceName
+        storesAssets = S.storesAssets
+        maxConcurrency = max(1, S.maxConcurrency)
+        api = APIDescription(
+            title: S.serviceName,
+            endpoints: endpoints.map { EndpointInfo(path: $0.path, componentPrefix: $0.componentPrefix, input: $0.inputSchema, output: $0.outputSchema) })
+        makeHost = { ServiceHost<S>(endpoints: endpoints) }
+    }
+
+    static let builtInPaths: Set<String> = ["/", "/healthcheck", "/openapi.json", "/docs", "/metrics"]
+
+    static func checkPaths(_ paths: [String], service: String) throws {
+        var seen = Set<String>()
+        for path in paths {
+            guard path.hasPrefix("/"), path.count > 1, !path.hasSuffix("/"), !path.contains("?") else {
+                throw ConfigurationError("\(service): endpoint path \"\(path)\" must start with / and not end with /")
+            }
+            guard !builtInPaths.contains(path) else {
+                throw ConfigurationError("\(service): endpoint path \(path) collides with a built-in route")
+            }
+            guard seen.insert(path).inserted else {
+                throw ConfigurationError("\(service): endpoint path \(path) is declared twice")
+            }
+        }
+    }
+}
+
+/// A configuration mistake found at start-up, reported as is.
+public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// One live service instance, type-erased.
+protocol ServiceHosting: AnyObject, Sendable {
+    func setup() async throws
+    /// Runs endpoint `index` on JSON `input`; throws the service's error.
+    func call(endpoint index: Int, input: [UInt8]) throws -> [UInt8]
+    func onServerStartup() async throws
+    func onServerShutdown() async throws
+    func storeAssets() async throws
+}
+
+/// Holds the service value. `setup()` mutates it before any request is served;
+/// afterwards it is only read, from the inference threads, which is why the
+/// unchecked `Sendable` is sound: the write happens-before every read through the
+/// start of serving.
+final class ServiceHost<S: Service>: ServiceHosting, @unchecked Sendable {
+    private var service = S()
+    private let endpoints: [Endpoint<S>]
+
+    init(endpoints: [Endpoint<S>]) { self.endpoints = endpoints }
+
+    func setup() async throws { try await service.setup() }
+    func call(endpoint index: Int, input: [UInt8]) throws -> [UInt8] { try endpoints[index].call(service, input) }
+    func onServerStartup() async throws { try await service.onServerStartup() }
+    func onServerShutdown() async throws { try await service.onServerShutdown() }
+    func storeAssets() async throws { try await service.storeAssets() }
+}

@@ -1,0 +1,37 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What every child process does the same way.
+enum ChildRuntime {
+    /// Exits this process as soon as the supervisor is gone (the lifeline pipe
+    /// reads EOF), so a `kill -9` of the supervisor leaves no orphans serving.
+    static func watchLifeline() {
+        Thread.detachNewThread {
+            var byte: UInt8 = 0
+            while true {
+                let n = read(InheritedFD.lifeline, &byte, 1)
+                if n == 0 || (n < 0 && errno != EINTR) { _exit(0) }
+            }
+        }
+    }
+
+    /// Runs async work to completion from a plain thread (children are driven
+    /// by blocking threads; only service hooks are async).
+    static func runBlocking(_ body: @escaping @Sendable () async throws -> Void) throws {
+        let box = ErrorBox()
+        let done = DispatchSemaphore(value: 0)
+        Task {
+            do { try await body() } catch { box.error = error }
+            done.signal()
+        }
+        done.wait()
+        if let error = box.error { throw error }
+    }
+
+    private final class ErrorBox: @unchecked Sendable {
+        var error: (any Error)?
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A responder: accepts requests from nginx on the inherited listening socket,
+/// answers the contract's built-in routes itself and sends inference to the model
+/// owner (async mode) or runs it in-process (sync mode). On SIGTERM it finishes
+/// the requests in flight (the supervisor has already stopped the socket
+/// accepting), bounded by the drain timeout, and exits 0.
+enum ResponderProcess {
+    static func run(config: ChildConfig, service: ServiceDescriptor) -> Never {
+        SignalPolicy.install()
+        ChildRuntime.watchLifeline()
+        let logger = Logger(label: "octoai.responder.\(config.index)")
+        do {
+            let status = try SharedStatus.inherited()
+            var syncBackend: InProcessBackend?
+            var host: (any ServiceHosting)?
+            let backend: any InferenceBackend
+            if config.asyncEnable {
+                backend = ModelOwnerClient(socketPath: config.ownerSocket, status: status)
+            } else {
+                let h = service.makeHost()
+                let b = InProcessBackend(runner: InferenceRunner(host: h, logger: logger), maxConcurrency: service.maxConcurrency)
+                (host, syncBackend, backend) = (h, b, b)
+            }
+            let router = Router(
+                api: service.api, status: status, asyncEnable: config.asyncEnable, backend: backend, logger: logger,
+                replicaName: ProcessInfo.processInfo.environment["OCTOAI_REPLICA_NAME"])
+            let transport: any Transport = makeTransport(config)
+            try transport.start(handler: router.handle)
+            if let host, let syncBackend { setUpInProcess(host, syncBackend, logger) }
+            waitAndDrain(transport, host: host, timeout: config.drainTimeout, logger: logger)
+        } catch {
+            logger.error("responder failed to start: \(String(describing: error))")
+            exit(1)
+        }
+    }
+
+    static func makeTransport(_ config: ChildConfig) -> any Transport {
+        let limits = TransportLimits(maxBodySize: config.maxBodySize)
+        switch config.transport {
+        case .fastcgi, .scgi: return FastCGITransport(listenFD: InheritedFD.listener, threads: config.threads, limits: limits)
+        }
+    }
+
+    /// Sync mode: `setup()` runs here, while the transport already answers (503).
+    static func setUpInProcess(_ host: any ServiceHosting, _ backend: InProcessBackend, _ logger: Logger) {
+        Thread.detachNewThread {
+            ChildReport.setupStarted.send()
+            do {
+                try ChildRuntime.runBlocking { try await host.setup() }
+                try ChildRuntime.runBlocking { try await host.onServerStartup() }
+            } catch {
+                logger.error("setup failed: \(String(describing: error))")
+                ChildReport.setupFailed(String(describing: error)).send()
+                exit(1)
+            }
+            backend.markReady()
+            ChildReport.running.send()
+        }
+    }
+
+    static func waitAndDrain(_ transport: any Transport, host: (any ServiceHosting)?, timeout: Double, logger: Logger) -> Never {
+        while SignalPolicy.wait() != SIGTERM {}
+        let deadline = MonotonicClock.nanoseconds() + UInt64(max(0, timeout) * 1e9)
+        while transport.inFlight > 0, MonotonicClock.nanoseconds() < deadline { usleep(5_000) }
+        if transport.inFlight > 0 { logger.warning("drain timeout: \(transport.inFlight) request(s) still in flight") }
+        if let host {
+            try? ChildRuntime.runBlocking { try await host.onServerShutdown() }
+        }
+        exit(0)
+    }
+}
