@@ -55,10 +55,12 @@ public struct EchoService: Service {
         return Double(prompt.dropFirst(prefix.count)).flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
     }
 
+    /// Burns `seconds` of this thread's CPU time (not wall time, so a busy machine
+    /// still reports the requested `inference_time_ms`).
     static func spin(seconds: Double) {
-        let end = DispatchTime.now().uptimeNanoseconds + UInt64(seconds * 1e9)
+        let end = MonotonicClock.threadCPUNanoseconds() + UInt64(seconds * 1e9)
         var x: UInt64 = 1
-        while DispatchTime.now().uptimeNanoseconds < end {
+        while MonotonicClock.threadCPUNanoseconds() < end {
             for _ in 0..<1000 { x = x &* 6364136223846793005 &+ 1442695040888963407 }
         }
         if x == 42 { print("") }  // keeps the loop from being optimised away

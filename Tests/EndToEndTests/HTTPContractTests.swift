@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+
+/// CONTRACT §1–§2 through real nginx and a real `octoai fcgi` (async mode).
+@Suite(.sharedStack(environment: ["OCTOAI_REPLICA_NAME": "replica-7"]))
+struct HTTPContractTests {
+    var client: HTTPClient { get throws { try Stack.shared.client } }
+
+    @Test func rootAnswersDocsAndOpenAPILinks() throws {
+        let r = try client.get("/")
+        #expect(r.status == 200)
+        #expect(r.text == #"{"docs":"/docs","openapi":"/openapi.json"}"#)
+        #expect(r.header("content-type") == "application/json")
+    }
+
+    @Test func healthcheckIsRunning() throws {
+        let r = try client.get("/healthcheck")
+        #expect(r.status == 200)
+        #expect(r.text == #"{"status":"RUNNING","async_enable":true}"#)
+    }
+
+    @Test func headHealthcheckHasStatusAndNoBody() throws {
+        let r = try client.send("HEAD", "/healthcheck")
+        #expect(r.status == 200)
+        #expect(r.body.isEmpty)
+    }
+
+    @Test func inferReversesThePrompt() throws {
+        let r = try client.post("/infer", json: #"{"prompt":"hello"}"#)
+        #expect(r.status == 200)
+        #expect(r.object["output"] as? String == "olleh")
+        let analytics = try #require(r.object["analytics"] as? [String: Any])
+        #expect(analytics["inference_time_ms"] is Double || analytics["inference_time_ms"] is Int)
+        #expect(analytics["performance_time_ms"] is Double || analytics["performance_time_ms"] is Int)
+        #expect(Array(analytics.keys).sorted() == ["inference_time_ms", "performance_time_ms"])
+    }
+
+    @Test(arguments: [
+        (#"{"prompt":"abcdefghijklmnopqrstuvwxyz"}"#, "ponmlkjihgfedcba"),
+        (#"{"prompt":"abcdef","max_tokens":3}"#, "cba"),
+        (#"{"prompt":"abcdef","max_tokens":-2}"#, "dcba"),
+        (#"{"prompt":"abc","max_tokens":-10}"#, ""),
+        (#"{"prompt":"héllo wörld","max_tokens":5}"#, "olléh"),
+        (#"{"prompt":"abcdef","max_tokens":"2"}"#, "ba"),
+        (#"{"prompt":"abcdef","max_tokens":4.0}"#, "dcba"),
+        (#"{"prompt":"abcdef","max_tokens":true}"#, "a"),
+        (#"{"prompt":"abcdef","extra":[1,2]}"#, "fedcba"),
+    ])
+    func inferDefaultsAndLaxCoercions(body: String, expected: String) throws {
+        let r = try client.post("/infer", json: body)
+        #expect(r.status == 200, "\(r.text)")
+        #expect(r.object["output"] as? String == expected)
+    }
+
+    @Test func replicaHeaderOnEveryAnswer() throws {
+        for r in [try client.get("/"), try client.get("/healthcheck"), try client.get("/nope"), try client.post("/infer", json: #"{"prompt":"x"}"#)] {
+            #expect(r.header("OCTOAI_REPLICA_NAME") == "replica-7")
+        }
+    }
+
+    @Test func unknownPathIs404() throws {
+        let r = try client.get("/nope")
+        #expect(r.status == 404)
+        #expect(r.text == #"{"detail":"Not Found"}"#)
+    }
+
+    @Test func wrongMethodIs405WithAllow() throws {
+        let get = try client.get("/infer")
+        #expect(get.status == 405)
+        #expect(get.text == #"{"detail":"Method Not Allowed"}"#)
+        #expect(get.header("allow") == "POST")
+        let post = try client.post("/healthcheck", json: "{}")
+        #expect(post.status == 405)
+        #expect(post.header("allow") == "GET, HEAD")
+    }
+
+    @Test func trailingSlashRedirects() throws {
+        let r = try client.post("/infer/", json: #"{"prompt":"x"}"#)
+        #expect(r.status == 307)
+        #expect(r.header("location") == "/infer")
+        let q = try client.get("/healthcheck/?a=1")
+        #expect(q.status == 307)
+        #expect(q.header("location") == "/healthcheck?a=1")
+    }
+
+    @Test func serviceErrorIsGeneric500AndServerKeepsServing() throws {
+        let r = try client.post("/infer", json: #"{"prompt":"boom"}"#)
+        #expect(r.status == 500)
+        #expect(r.text == #"{"detail":"Internal Server Error"}"#)
+        #expect(r.header("content-type") == "application/json")
+        #expect(try client.post("/infer", json: #"{"prompt":"ok"}"#).status == 200)
+        #expect(try Stack.shared.log.contains("boom: EchoService.infer() failed on purpose"))
+    }
+
+    @Test func analyticsCountCPUForInferenceAndWallForPerformance() throws {
+        let spin = try client.post("/infer", json: #"{"prompt":"spin:0.3"}"#).object["analytics"] as? [String: Double]
+        let spinCPU = try #require(spin?["inference_time_ms"])
+        #expect(spinCPU >= 299 && spinCPU < 3000)
+        #expect(try #require(spin?["performance_time_ms"]) >= spinCPU)
+
+        let sleep = try client.post("/infer", json: #"{"prompt":"sleep:0.3"}"#).object["analytics"] as? [String: Double]
+        #expect(try #require(sleep?["inference_time_ms"]) < 100)
+        #expect(try #require(sleep?["performance_time_ms"]) >= 300)
+    }
+
+    @Test func openAPIDocumentMatchesApiSchemaCommand() throws {
+        let served = try client.get("/openapi.json")
+        #expect(served.status == 200)
+        let document = served.object
+        #expect(document["openapi"] as? String == "3.1.0")
+        let paths = try #require(document["paths"] as? [String: Any])
+        #expect(Set(paths.keys).isSuperset(of: ["/", "/healthcheck", "/infer"]))
+        let cli = try CLI.run(["api-schema"])
+        #expect(cli.status == 0)
+        #expect(cli.stdout.trimmingCharacters(in: .newlines) == served.text)
+    }
+
+    @Test func docsPageIsHTML() throws {
+        let r = try client.get("/docs")
+        #expect(r.status == 200)
+        #expect(r.header("content-type")?.hasPrefix("text/html") == true)
+        #expect(r.text.contains("/infer"))
+    }
+}

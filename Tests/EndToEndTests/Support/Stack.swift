@@ -1,0 +1,144 @@
+import Foundation
+import OctoFCGI
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A real `octoai fcgi` behind a real nginx, on a private socket and a free
+/// loopback port. Every test that speaks HTTP goes through one of these.
+final class Stack: @unchecked Sendable {
+    struct Options {
+        var service = "EchoService"
+        var environment: [String: String] = ["SETUP_SECONDS": "0"]
+        var arguments: [String] = ["--workers", "1", "--threads", "4"]
+        var waitUntilRunning = true
+    }
+
+    let directory: String
+    let port: Int
+    let backend: Process
+    let nginx: Process
+    let logPath: String
+    var client: HTTPClient { HTTPClient(port: port) }
+
+    /// The `octoai` binary built beside this test bundle.
+    static var executable: String {
+        if let path = ProcessInfo.processInfo.environment["OCTOAI_BIN"] { return path }
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        return bundle.appendingPathComponent("octoai").path
+    }
+
+    static func makeDirectory() throws -> String {
+        let path = NSTemporaryDirectory() + "octoai-test-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        chmod(path, 0o755)
+        return path
+    }
+
+    init(_ options: Options = Options()) throws {
+        directory = try Stack.makeDirectory()
+        port = try Stack.freePort()
+        logPath = directory + "/octoai.log"
+        let socket = directory + "/octoai.sock"
+        backend = try Stack.launch(
+            Stack.executable,
+            ["--service-class", options.service, "fcgi", "--socket", socket, "--socket-mode", "0666"] + options.arguments,
+            environment: options.environment, log: logPath)
+        let config = NginxConfig(
+            listen: "127.0.0.1:\(port)", upstream: "unix:" + socket, workerProcesses: "1", keepalive: 2,
+            maxBodySize: NginxConfig.defaultMaxBodySize, privatePrefix: directory)
+        try config.render().write(toFile: directory + "/nginx.conf", atomically: true, encoding: .utf8)
+        nginx = try Stack.launch(Stack.nginxPath, ["-p", directory, "-c", directory + "/nginx.conf", "-e", "stderr"], environment: [:], log: directory + "/nginx.log")
+        try waitFor("nginx to listen") { (try? self.client.get("/")) != nil }
+        if options.waitUntilRunning { try waitForHealth(200) }
+    }
+
+    static var nginxPath: String {
+        ["/usr/sbin/nginx", "/usr/local/sbin/nginx", "/usr/bin/nginx"].first { access($0, X_OK) == 0 } ?? "nginx"
+    }
+
+    static func launch(_ path: String, _ arguments: [String], environment: [String: String], log: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardError = handle
+        process.standardOutput = handle
+        try process.run()
+        return process
+    }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+
+    /// Polls `condition` every 20 ms until it holds, failing after `timeout` seconds.
+    func waitFor(_ what: String, timeout: Double = 20, _ condition: () throws -> Bool) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if try condition() { return }
+            usleep(20_000)
+        }
+        throw HTTPClient.Failure(description: "timed out waiting for \(what); octoai log:\n\(log)")
+    }
+
+    func waitForHealth(_ status: Int, timeout: Double = 20) throws {
+        try waitFor("/healthcheck \(status)", timeout: timeout) { (try? client.get("/healthcheck"))?.status == status }
+    }
+
+    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+
+    /// Children of the supervisor whose command line is `title`.
+    func pids(titled title: String) -> [pid_t] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap(Int32.init).filter { pid in
+            guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")"),
+                let ppid = stat[stat.index(close, offsetBy: 2)...].split(separator: " ").dropFirst().first.flatMap({ Int32($0) }),
+                ppid == backend.processIdentifier
+            else { return false }
+            return Stack.commandLine(pid) == title
+        }
+    }
+
+    static func commandLine(_ pid: pid_t) -> String {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return "" }
+        return String(decoding: data, as: UTF8.self).split(separator: "\0").joined(separator: " ")
+    }
+
+    /// Waits for the backend to exit and returns its status.
+    func waitForExit(timeout: Double = 30) throws -> Int32 {
+        try waitFor("octoai to exit", timeout: timeout) { !backend.isRunning }
+        return backend.terminationStatus
+    }
+
+    /// Stops both processes and removes the directory. Safe to call twice.
+    func stop() {
+        if backend.isRunning {
+            kill(backend.processIdentifier, SIGTERM)
+            _ = try? waitForExit()
+            if backend.isRunning { kill(backend.processIdentifier, SIGKILL) }
+        }
+        if nginx.isRunning {
+            kill(nginx.processIdentifier, SIGQUIT)
+            let deadline = Date().addingTimeInterval(10)
+            while nginx.isRunning, Date() < deadline { usleep(20_000) }
+            if nginx.isRunning { kill(nginx.processIdentifier, SIGKILL) }
+        }
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    deinit { stop() }
+}
