@@ -1,3 +1,5 @@
+import Foundation
+
 /// One schema derivation: dispatches on the type and guards against recursion.
 ///
 /// Each probe returns the node and, when it can make one, a placeholder value of
@@ -59,6 +61,19 @@ final class ProbeSession {
         case ObjectIdentifier(UInt16.self): return (.integer, UInt16(0))
         case ObjectIdentifier(UInt32.self): return (.integer, UInt32(0))
         case ObjectIdentifier(UInt64.self): return (.integer, UInt64(0))
+        default: return foundation(type)
+        }
+    }
+
+    /// Foundation values whose `init(from:)` rejects a placeholder, in the form
+    /// `JSONEncoder`'s default strategies give them.
+    static func foundation(_ type: Any.Type) -> (node: SchemaNode, value: Any)? {
+        switch ObjectIdentifier(type) {
+        case ObjectIdentifier(UUID.self): return (.string, UUID())
+        case ObjectIdentifier(URL.self): return (.string, URL(fileURLWithPath: "/"))
+        case ObjectIdentifier(Date.self): return (.number, Date(timeIntervalSinceReferenceDate: 0))
+        case ObjectIdentifier(Data.self): return (.string, Data())
+        case ObjectIdentifier(Decimal.self): return (.number, Decimal(0))
         default: return nil
         }
     }
