@@ -68,7 +68,7 @@ import Testing
                 var mode: Mode = .fast
             }
             """#,
-            #"""
+            ##"""
             struct Options {
                 /** A "quoted" \ value.
                  *
@@ -83,7 +83,7 @@ import Testing
                     ]
                 }
             }
-            """#)
+            """##)
     }
 
     @Test func emptyTypeHasNoFields() {
