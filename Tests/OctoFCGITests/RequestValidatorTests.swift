@@ -32,7 +32,7 @@ import Testing
     @Test func nonJSONContentTypeIsModelAttributesType() {
         let expected = #"[{"type":"model_attributes_type","loc":["body"],"msg":"Input should be a valid dictionary or object to extract fields from","input":"prompt=x"}]"#
         #expect(errors("prompt=x", contentType: "application/x-www-form-urlencoded") == expected)
-        #expect(errors("prompt=x", contentType: "text/json") == expected.replacingOccurrences(of: "prompt=x", with: "prompt=x"))
+        #expect(errors("prompt=x", contentType: "text/json") == expected)
     }
 
     @Test(arguments: [nil, "", "application/json; charset=utf-8", "Application/JSON", "application/vnd.api+json"])
@@ -94,7 +94,7 @@ import Testing
         #expect(validate(#"{"o":null,"max_tokens":"  12 ","f":true,"b":"YES","prompt":"x","extra":[1],"items":[{"name":"n","z":1}]}"#) ==
             .success(#"{"prompt":"x","max_tokens":12,"f":1.0,"b":true,"items":[{"name":"n"}],"d":{},"color":"a","o":null}"#))
         #expect(validate(#"{"prompt":"x","max_tokens":true,"b":1,"f":"1e3","d":{"k":"1_000"}}"#) ==
-            .success(#"{"prompt":"x","max_tokens":1,"f":1000.0,"b":true,"items":[],"d":{"k":1000},"color":"b"}"#.replacingOccurrences(of: "\"b\"}", with: "\"a\"}")))
+            .success(#"{"prompt":"x","max_tokens":1,"f":1000.0,"b":true,"items":[],"d":{"k":1000},"color":"a"}"#))
         #expect(validate(#"{"prompt":"x","max_tokens":3.0,"b":0.0,"f":2}"#) ==
             .success(#"{"prompt":"x","max_tokens":3,"f":2,"b":false,"items":[],"d":{},"color":"a"}"#))
     }
