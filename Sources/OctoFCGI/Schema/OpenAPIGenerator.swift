@@ -1,6 +1,111 @@
-/// Builds the OpenAPI 3.1 document of CONTRACT §5. (Stub: the schema work replaces it.)
+/// Builds the OpenAPI 3.1 document of CONTRACT §5 from an ``APIDescription``.
+///
+/// The document is a pure function of the description (ordered keys, sorted
+/// components), so `octoai api-schema` and `GET /openapi.json` are byte-identical
+/// and diffs between versions show only real changes.
 public enum OpenAPIGenerator {
+    /// The whole document: `/`, `/healthcheck`, then each endpoint's `POST`.
     public static func document(for api: APIDescription) -> JSONValue {
-        ["openapi": "3.1.0"]
+        var emitter = JSONSchemaEmitter()
+        for (name, schema) in OpenAPIFixedSchemas.all { emitter.addFixed(name, schema) }
+        let names = reserveNames(api.endpoints, in: &emitter)
+        var paths: [(String, JSONValue)] = [
+            ("/", ["get": OpenAPIFixedSchemas.rootOperation]),
+            ("/healthcheck", ["get": OpenAPIFixedSchemas.healthOperation]),
+        ]
+        for (endpoint, name) in zip(api.endpoints, names) {
+            paths.append((endpoint.path, ["post": operation(endpoint, names: name, emitter: &emitter)]))
+        }
+        let schemas = emitter.components.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        return [
+            "openapi": "3.1.0",
+            "info": ["title": .string(api.title), "version": .string(api.version)],
+            "paths": .object(paths),
+            "components": ["schemas": .object(schemas)],
+        ]
+    }
+
+    /// Component names of one endpoint's body, answer and wrapper.
+    struct EndpointNames {
+        var input: String
+        var output: String
+        var response: String
+    }
+
+    /// `Input`/`Output` for `/infer`, `TokenizeInput`/`TokenizeOutput` for
+    /// `/tokenize`, claimed before any nested type can take them.
+    static func reserveNames(_ endpoints: [EndpointInfo], in emitter: inout JSONSchemaEmitter) -> [EndpointNames] {
+        var response = Set<String>()
+        return endpoints.map { endpoint in
+            let prefix = endpoint.componentPrefix
+            var names = EndpointNames(input: prefix + "Input", output: prefix + "Output", response: prefix + "Response")
+            if case let .object(object) = endpoint.input { names.input = emitter.reserve(object, as: names.input) }
+            if case let .object(object) = endpoint.output { names.output = emitter.reserve(object, as: names.output) }
+            var candidate = JSONSchemaEmitter.sanitize(names.response)
+            var counter = 2
+            while response.contains(candidate) || OpenAPIFixedSchemas.names.contains(candidate) {
+                candidate = JSONSchemaEmitter.sanitize(names.response) + String(counter)
+                counter += 1
+            }
+            response.insert(candidate)
+            names.response = candidate
+            return names
+        }
+    }
+
+    static func operation(_ endpoint: EndpointInfo, names: EndpointNames, emitter: inout JSONSchemaEmitter) -> JSONValue {
+        let inputSchema = bodySchema(endpoint.input, named: names.input, emitter: &emitter)
+        let outputSchema = bodySchema(endpoint.output, named: names.output, emitter: &emitter)
+        emitter.addFixed(names.response, responseSchema(output: outputSchema, title: names.response))
+        let word = operationWord(endpoint.path)
+        return [
+            "summary": .string(JSONSchemaEmitter.title(word)),
+            "operationId": .string("\(word)\(operationPath(endpoint.path))_post"),
+            "requestBody": [
+                "content": ["application/json": ["schema": inputSchema]],
+                "required": true,
+            ],
+            "responses": [
+                "200": OpenAPIFixedSchemas.response("Successful Response", JSONSchemaEmitter.ref(names.response)),
+                "422": OpenAPIFixedSchemas.response("Validation Error", JSONSchemaEmitter.ref("HTTPValidationError")),
+                "500": OpenAPIFixedSchemas.response("Internal Server Error", JSONSchemaEmitter.ref("ErrorDetail")),
+                "503": OpenAPIFixedSchemas.response(
+                    "Service Unavailable: not running yet, or overloaded", JSONSchemaEmitter.ref("ServiceUnavailable")),
+            ],
+        ]
+    }
+
+    /// A `$ref` to the named component for objects; an inline schema otherwise.
+    static func bodySchema(_ node: SchemaNode, named name: String, emitter: inout JSONSchemaEmitter) -> JSONValue {
+        guard case let .object(object) = node else {
+            guard case var .object(fields) = emitter.schema(node) else { return emitter.schema(node) }
+            if !JSONSchemaEmitter.isReference(node) { fields.append(("title", .string(name))) }
+            return .object(fields.sorted { $0.0 < $1.0 })
+        }
+        return JSONSchemaEmitter.ref(emitter.component(for: object))
+    }
+
+    /// `{"output": <Output>, "analytics": ResponseAnalytics}`, the answer of every endpoint.
+    static func responseSchema(output: JSONValue, title: String) -> JSONValue {
+        [
+            "properties": [
+                "output": output,
+                "analytics": JSONSchemaEmitter.ref("ResponseAnalytics"),
+            ],
+            "required": ["output", "analytics"],
+            "title": .string(title),
+            "type": "object",
+        ]
+    }
+
+    /// `/infer` → `infer`, `/v1/chat` → `v1_chat`: FastAPI's route name.
+    static func operationWord(_ path: String) -> String {
+        let words = path.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+        return words.isEmpty ? "root" : words.joined(separator: "_")
+    }
+
+    /// FastAPI's `re.sub(r"\W", "_", path)` part of an operation id.
+    static func operationPath(_ path: String) -> String {
+        String(path.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "_" })
     }
 }

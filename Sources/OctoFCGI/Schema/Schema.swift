@@ -1,3 +1,5 @@
+import Foundation
+
 /// Records the default values and doc comments of a `Codable` type's stored
 /// properties, so the derived JSON Schema shows `default` and `description`
 /// and validation fills in omitted fields. Swift's synthesized `Codable` cannot
@@ -33,4 +35,14 @@ public struct SchemaFieldInfo: Sendable {
 public protocol SchemaDescribed {
     /// One entry per stored property, in declaration order.
     static var schemaFieldInfo: [SchemaFieldInfo] { get }
+}
+
+extension SchemaFieldInfo {
+    /// The JSON form of a property's initial value, as the schema's `default` and
+    /// the value validation fills in; nil when it does not encode. Called by the
+    /// code `@Schema` generates.
+    public static func encodeDefault<T: Encodable>(_ value: T) -> JSONValue? {
+        guard let data = try? JSONEncoder().encode(value) else { return nil }
+        return try? JSONParser.parse(Array(data))
+    }
 }

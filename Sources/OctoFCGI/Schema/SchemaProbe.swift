@@ -1,4 +1,15 @@
-/// Derives a ``SchemaNode`` from a `Decodable` type. (Stub: the schema work replaces it.)
+/// Derives a ``SchemaNode`` from a `Decodable` type by running the type's own
+/// `init(from:)` against a recording decoder.
+///
+/// Swift has no runtime reflection of `Codable` keys, and a type's `CodingKeys`,
+/// custom `init(from:)` and `decodeIfPresent` calls are exactly what a JSON client
+/// faces; so instead of reading declarations we watch what the decoder is asked
+/// for. Defaults and doc comments, which `init(from:)` cannot reveal, come from
+/// `@Schema` (``SchemaDescribed``).
 public enum SchemaProbe {
-    public static func schema<T: Decodable>(of type: T.Type) -> SchemaNode { .any }
+    /// The schema of `type`. Never traps: whatever a type's decoding reveals before
+    /// it fails is kept, and a type that reveals nothing is `.any`.
+    public static func schema<T: Decodable>(of type: T.Type) -> SchemaNode {
+        ProbeSession().probe(T.self).node
+    }
 }

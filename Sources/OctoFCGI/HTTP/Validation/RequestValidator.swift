@@ -3,13 +3,65 @@ public struct ValidationFailure: Error, Sendable, Equatable {
     /// Each `{"type","loc","msg","input"[,"ctx"]}` object, in the order pydantic reports them.
     public var errors: [JSONValue]
     public init(errors: [JSONValue]) { self.errors = errors }
+
+    /// The whole 422 body, `{"detail": [...]}`.
+    public var body: JSONValue { ["detail": .array(errors)] }
 }
 
-/// Validates a request body against an input schema. (Stub: the schema work replaces it.)
+/// Checks a request body against an endpoint's input schema in the responder,
+/// so bad input is answered with FastAPI's exact 422 and never reaches the model.
+///
+/// The rules are FastAPI 0.1xx + pydantic 2 in lax mode (CONTRACT §2): the same
+/// error types, messages, locations and coercions. What passes is rewritten into
+/// the plain JSON that Foundation's `JSONDecoder` accepts for the Swift type:
+/// coerced values, defaults filled in (synthesized `Codable` ignores property
+/// initial values), unknown fields dropped.
 public enum RequestValidator {
     /// Returns the normalised JSON body (defaults filled in, lax coercions applied)
     /// that the model owner decodes, or every validation error.
     public static func validate(body: [UInt8], contentType: String?, schema: SchemaNode) -> Result<[UInt8], ValidationFailure> {
-        .success(body)
+        if body.isEmpty {
+            return .failure(ValidationFailure(errors: [ValidationIssue.missing(loc: ["body"], input: .null)]))
+        }
+        guard isJSON(contentType: contentType) else {
+            let text = String(decoding: body, as: UTF8.self)
+            return .failure(ValidationFailure(errors: [ValidationIssue.modelAttributesType(loc: ["body"], input: .string(text))]))
+        }
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(body)
+        } catch {
+            return .failure(ValidationFailure(errors: [ValidationIssue.jsonInvalid(error)]))
+        }
+        var checker = ValueValidator()
+        var loc: [JSONValue] = ["body"]
+        guard let normalised = checker.validate(value, against: schema, at: &loc), checker.errors.isEmpty else {
+            return .failure(ValidationFailure(errors: checker.errors))
+        }
+        return .success(normalised.bytes)
+    }
+
+    /// FastAPI reads a body as JSON when there is no content type, or when it is
+    /// `application/json` or `application/<anything>+json` (parameters ignored).
+    static func isJSON(contentType: String?) -> Bool {
+        guard let contentType else { return true }
+        let mediaType = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        let trimmed = mediaType.trimmingSpaces().lowercased()
+        if contentType.trimmingSpaces().isEmpty { return true }
+        let parts = trimmed.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0] == "application" else { return false }
+        return parts[1] == "json" || parts[1].hasSuffix("+json")
+    }
+}
+
+extension StringProtocol {
+    /// Without leading and trailing ASCII whitespace (Python's `str.strip()` for
+    /// the inputs we see).
+    func trimmingSpaces() -> Substring {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\u{0B}" || $0 == "\u{0C}" }
+        let string = Substring(self)
+        guard let first = string.firstIndex(where: { !isSpace($0) }) else { return "" }
+        let last = string.lastIndex(where: { !isSpace($0) })!
+        return string[first...last]
     }
 }

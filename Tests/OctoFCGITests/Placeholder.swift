@@ -1,3 +1,0 @@
-import Testing
-@testable import OctoFCGI
-@Test func placeholder() { #expect(Bool(true)) }

@@ -1,0 +1,3 @@
+import Examples
+
+typealias EchoServiceInputAlias = EchoService.Input
