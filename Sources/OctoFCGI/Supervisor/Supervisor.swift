@@ -102,7 +102,14 @@ public final class Supervisor {
             _ = write(signalPipeWrite, &byte, 1)
         }
         signal(SIGPIPE, SIG_IGN)
-        for sig in [SIGTERM, SIGINT, SIGHUP, SIGCHLD] { signal(sig, forward) }
+        // Whoever started us may have left these blocked (the mask survives exec).
+        var set = sigset_t()
+        sigemptyset(&set)
+        for sig in [SIGTERM, SIGINT, SIGHUP, SIGCHLD] {
+            signal(sig, forward)
+            sigaddset(&set, sig)
+        }
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
     func cleanUp() {
