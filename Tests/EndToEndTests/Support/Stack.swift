@@ -51,7 +51,8 @@ final class Stack: @unchecked Sendable {
             maxBodySize: NginxConfig.defaultMaxBodySize, privatePrefix: directory)
         try config.render().write(toFile: directory + "/nginx.conf", atomically: true, encoding: .utf8)
         nginx = try Stack.launch(Stack.nginxPath, ["-p", directory, "-c", directory + "/nginx.conf", "-e", "stderr"], environment: [:], log: directory + "/nginx.log")
-        try waitFor("nginx to listen") { (try? self.client.get("/")) != nil }
+        // `/` answers 200 in every state once nginx and the backend socket are both up.
+        try waitFor("nginx and octoai to answer") { !backend.isRunning || (try? self.client.get("/"))?.status == 200 }
         if options.waitUntilRunning { try waitForHealth(200) }
     }
 
