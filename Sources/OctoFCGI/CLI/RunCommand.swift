@@ -32,7 +32,7 @@ struct RunCommand: ParsableCommand {
         let service = try globals.start()
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1...65535") }
         guard let nginx = Self.findNginx() else {
-            Logger.cli.error("nginx was not found on PATH. Install it (Debian/Ubuntu: apt-get install -y nginx) and try again.")
+            Logger.cli.error("nginx was not found (PATH, /usr/sbin, or OCTOAI_NGINX). Install it (Debian/Ubuntu: apt-get install -y nginx) and try again.")
             throw ExitCode(1)
         }
         let directory = try Self.makeDirectory()
@@ -61,7 +61,9 @@ struct RunCommand: ParsableCommand {
         if code != 0 { throw ExitCode(code) }
     }
 
+    /// `OCTOAI_NGINX` when set (a specific build), else the first nginx on PATH or in the sbin directories.
     static func findNginx() -> String? {
+        if let chosen = ProcessInfo.processInfo.environment["OCTOAI_NGINX"] { return access(chosen, X_OK) == 0 ? chosen : nil }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
         let directories = path.split(separator: ":").map(String.init) + ["/usr/sbin", "/usr/local/sbin", "/sbin"]
         return directories.map { $0 + "/nginx" }.first { access($0, X_OK) == 0 }

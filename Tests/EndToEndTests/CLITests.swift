@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// CONTRACT §4: the command line, its output streams and exit codes.
+@Suite struct CLITests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test func unknownServiceClassListsTheKnownOnes() throws {
+        let r = try CLI.run(["--service-class", "Nope", "api-schema"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("unknown service class \"Nope\""))
+        #expect(r.stderr.contains("EchoService, EchoServiceWithAssets"))
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test func apiSchemaToStdoutAndToFileAgree() throws {
+        let file = NSTemporaryDirectory() + "openapi-\(UUID().uuidString).json"
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        let printed = try CLI.run(["api-schema"])
+        #expect(printed.status == 0)
+        let written = try CLI.run(["api-schema", "--output-file", file])
+        #expect(written.status == 0)
+        #expect(written.stdout.isEmpty)
+        let document = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(document == printed.stdout.trimmingCharacters(in: .newlines))
+        let json = try JSONSerialization.jsonObject(with: Data(document.utf8)) as? [String: Any]
+        #expect(json?["openapi"] as? String == "3.1.0")
+    }
+
+    @Test func storeAssetsCheckIsNeeded() throws {
+        #expect(try CLI.run(["store-assets", "--check-is-needed"]).status == 11)
+        #expect(try CLI.run(["--service-class", "EchoServiceWithAssets", "store-assets", "--check-is-needed"]).status == 10)
+    }
+
+    @Test func storeAssetsExportsTheVolumeVariables() throws {
+        let marker = NSTemporaryDirectory() + "marker-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: marker) }
+        let r = try CLI.run(
+            ["--service-class", "EchoServiceWithAssets", "store-assets"],
+            environment: ["STORE_ASSETS_MARKER": marker, "OCTOAI_VOLUME_PATH": "/tmp/vol"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let seen = try String(contentsOfFile: marker, encoding: .utf8)
+        #expect(seen.contains("OCTOAI_VOLUME_PATH=/tmp/vol"))
+        #expect(seen.contains("HUGGINGFACE_HUB_CACHE=/tmp/vol/huggingface_hub_cache"))
+        #expect(seen.contains("TORCH_HOME=/tmp/vol/torch_home"))
+    }
+
+    @Test func setupServiceExitCodes() throws {
+        let ok = try CLI.run(["setup-service"])
+        #expect(ok.status == 0)
+        #expect(ok.stdout.isEmpty)
+        let failed = try CLI.run(["--log-level", "error", "setup-service"], environment: ["SETUP_FAIL": "1"])
+        #expect(failed.status == 1)
+        #expect(failed.stderr.contains("SETUP_FAIL=1"))
+        #expect(failed.stdout.isEmpty)
+    }
+
+    @Test func logLevelIsValidatedCaseInsensitively() throws {
+        #expect(try CLI.run(["--log-level", "debug", "store-assets", "--check-is-needed"]).status == 11)
+        #expect(try CLI.run(["store-assets", "--check-is-needed"], environment: ["OCTOAI_LOG_LEVEL": "Warning"]).status == 11)
+        let bad = try CLI.run(["--log-level", "LOUD", "api-schema"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("invalid log level"))
+    }
+
+    @Test func fcgiNeedsASocketOrListenAddress() throws {
+        let r = try CLI.run(["fcgi"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("--socket"))
+    }
+
+    @Test func deployConfigIsTheRenderedTemplate() throws {
+        let deployed = try String(contentsOf: Self.repository.appendingPathComponent("deploy/nginx.conf"), encoding: .utf8)
+        let rendered = try CLI.run(["nginx-config"])
+        #expect(rendered.status == 0)
+        #expect(rendered.stdout == deployed, "regenerate with: octoai nginx-config > deploy/nginx.conf")
+    }
+
+    @Test func runWithoutNginxSaysHowToInstallIt() throws {
+        let r = try CLI.run(["run", "--port", "1"], environment: ["OCTOAI_NGINX": "/nonexistent/nginx"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("apt-get install -y nginx"))
+    }
+
+    @Test func runServesThroughNginxAndStopsBothOnSigterm() throws {
+        let port = try Stack.freePort()
+        let log = NSTemporaryDirectory() + "run-\(UUID().uuidString).log"
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        let run = try Stack.launch(Stack.executable, ["run", "--port", String(port), "--workers", "1", "--threads", "2"], environment: ["SETUP_SECONDS": "0"], log: log)
+        let client = HTTPClient(port: port)
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, (try? client.get("/healthcheck"))?.status != 200 { usleep(20_000) }
+        let infer = try client.post("/infer", json: #"{"prompt":"run"}"#)
+        #expect(infer.status == 200)
+        #expect(infer.object["output"] as? String == "nur")
+        kill(run.processIdentifier, SIGTERM)
+        run.waitUntilExit()
+        #expect(run.terminationStatus == 0)
+        #expect((try? client.get("/")) == nil, "nginx must be gone after run exits")
+    }
+}
