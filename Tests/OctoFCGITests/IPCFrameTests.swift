@@ -1,0 +1,58 @@
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@testable import OctoFCGI
+
+@Suite struct IPCFrameTests {
+    func socketPair() -> (Int32, Int32) {
+        var fds: [Int32] = [0, 0]
+        _ = socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds)
+        return (fds[0], fds[1])
+    }
+
+    @Test func requestAndResponseRoundTrip() {
+        let (a, b) = socketPair()
+        defer { close(a); close(b) }
+        let payload = Array(#"{"prompt":"hello"}"#.utf8)
+        #expect(UnixSocket.writeAll(a, IPCFrame.encode(IPCFrame.Request(id: 0xABCD_0000_0001, endpoint: 3, payload: payload))))
+        let request = IPCFrame.readRequest(b)
+        #expect(request?.id == 0xABCD_0000_0001)
+        #expect(request?.endpoint == 3)
+        #expect(request?.payload == payload)
+
+        let response = IPCFrame.Response(kind: .error, id: 7, status: 418, cpuNanoseconds: 123_456_789_000, payload: Array("teapot".utf8))
+        #expect(UnixSocket.writeAll(b, IPCFrame.encode(response)))
+        let read = IPCFrame.readResponse(a)
+        #expect(read?.kind == .error)
+        #expect(read?.status == 418)
+        #expect(read?.cpuNanoseconds == 123_456_789_000)
+        #expect(read?.payload == Array("teapot".utf8))
+    }
+
+    @Test func eofAndMalformedFramesEndTheConnection() {
+        let (a, b) = socketPair()
+        defer { close(b) }
+        // A length shorter than the header is malformed.
+        var bogus = IPCFrame.encode(IPCFrame.Request(id: 1, endpoint: 0, payload: []))
+        bogus[0] = 2
+        #expect(UnixSocket.writeAll(a, bogus))
+        #expect(IPCFrame.readRequest(b) == nil)
+        let (c, d) = socketPair()
+        defer { close(d) }
+        #expect(UnixSocket.writeAll(c, Array(IPCFrame.encode(IPCFrame.Request(id: 1, endpoint: 0, payload: [1, 2, 3])).dropLast())))
+        close(c)
+        close(a)
+        // EOF in the middle of the payload.
+        #expect(IPCFrame.readRequest(d) == nil)
+    }
+
+    @Test func aResponseIsNeverReadAsARequest() {
+        let (a, b) = socketPair()
+        defer { close(a); close(b) }
+        #expect(UnixSocket.writeAll(a, IPCFrame.encode(IPCFrame.Response(kind: .output, id: 1, status: 200, cpuNanoseconds: 0, payload: []))))
+        #expect(IPCFrame.readRequest(b) == nil)
+    }
+}
