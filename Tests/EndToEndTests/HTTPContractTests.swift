@@ -117,10 +117,26 @@ struct HTTPContractTests {
         #expect(cli.stdout.trimmingCharacters(in: .newlines) == served.text)
     }
 
-    @Test(arguments: Wire.allCases) func docsPageIsHTML(_ wire: Wire) throws {
+    @Test(arguments: Wire.allCases) func docsPageDocumentsEveryPathAndFieldSelfContained(_ wire: Wire) throws {
         let r = try client(wire).get("/docs")
         #expect(r.status == 200)
         #expect(r.header("content-type")?.hasPrefix("text/html") == true)
-        #expect(r.text.contains("/infer"))
+        let page = r.text
+        let document = try client(wire).get("/openapi.json").object
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]])
+        for (path, methods) in paths {
+            #expect(page.contains(">\(path)<"), "\(path) missing")
+            guard let post = methods["post"] as? [String: Any] else { continue }
+            #expect(page.contains("curl -sS -X POST http://127.0.0.1:8080\(path)"))
+            let content = try #require((post["requestBody"] as? [String: Any])?["content"] as? [String: [String: Any]])
+            for media in content.values {
+                let ref = try #require((media["schema"] as? [String: Any])?["$ref"] as? String)
+                let properties = try #require(schemas[String(ref.split(separator: "/").last!)]?["properties"] as? [String: Any])
+                for field in properties.keys { #expect(page.contains(">\(field)<"), "field \(field) of \(path) missing") }
+            }
+        }
+        for name in schemas.keys { #expect(page.contains("id=\"schema-"), "schema \(name) missing") }
+        #expect(!page.contains("<script") && !page.contains("src=") && !page.contains("<link"))
     }
 }
