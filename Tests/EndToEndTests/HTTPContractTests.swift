@@ -136,7 +136,7 @@ struct HTTPContractTests {
                 for field in properties.keys { #expect(page.contains(">\(field)<"), "field \(field) of \(path) missing") }
             }
         }
-        for name in schemas.keys { #expect(page.contains("id=\"schema-"), "schema \(name) missing") }
+        for name in schemas.keys { #expect(page.contains("id=\"schema-\(name.lowercased())\""), "schema \(name) missing") }
         #expect(!page.contains("<script") && !page.contains("src=") && !page.contains("<link"))
     }
 }
