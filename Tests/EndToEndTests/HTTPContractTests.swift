@@ -1,32 +1,33 @@
 import Foundation
 import Testing
 
-/// CONTRACT §1–§2 through real nginx and a real `octoai fcgi` (async mode).
-@Suite(.sharedStack(environment: ["OCTOAI_REPLICA_NAME": "replica-7"]))
+/// CONTRACT §1–§2 through real nginx and a real `octoai fcgi` or `octoai scgi`
+/// (async mode): every test runs once per transport, each against its own stack.
+@Suite(.sharedStack(environment: ["OCTOAI_REPLICA_NAME": "replica-7"], transports: Wire.allCases))
 struct HTTPContractTests {
-    var client: HTTPClient { get throws { try Stack.shared.client } }
+    func client(_ wire: Wire) throws -> HTTPClient { try Stack.shared(wire).client }
 
-    @Test func rootAnswersDocsAndOpenAPILinks() throws {
-        let r = try client.get("/")
+    @Test(arguments: Wire.allCases) func rootAnswersDocsAndOpenAPILinks(_ wire: Wire) throws {
+        let r = try client(wire).get("/")
         #expect(r.status == 200)
         #expect(r.text == #"{"docs":"/docs","openapi":"/openapi.json"}"#)
         #expect(r.header("content-type") == "application/json")
     }
 
-    @Test func healthcheckIsRunning() throws {
-        let r = try client.get("/healthcheck")
+    @Test(arguments: Wire.allCases) func healthcheckIsRunning(_ wire: Wire) throws {
+        let r = try client(wire).get("/healthcheck")
         #expect(r.status == 200)
         #expect(r.text == #"{"status":"RUNNING","async_enable":true}"#)
     }
 
-    @Test func headHealthcheckHasStatusAndNoBody() throws {
-        let r = try client.send("HEAD", "/healthcheck")
+    @Test(arguments: Wire.allCases) func headHealthcheckHasStatusAndNoBody(_ wire: Wire) throws {
+        let r = try client(wire).send("HEAD", "/healthcheck")
         #expect(r.status == 200)
         #expect(r.body.isEmpty)
     }
 
-    @Test func inferReversesThePrompt() throws {
-        let r = try client.post("/infer", json: #"{"prompt":"hello"}"#)
+    @Test(arguments: Wire.allCases) func inferReversesThePrompt(_ wire: Wire) throws {
+        let r = try client(wire).post("/infer", json: #"{"prompt":"hello"}"#)
         #expect(r.status == 200)
         #expect(r.object["output"] as? String == "olleh")
         let analytics = try #require(r.object["analytics"] as? [String: Any])
@@ -35,7 +36,7 @@ struct HTTPContractTests {
         #expect(Array(analytics.keys).sorted() == ["inference_time_ms", "performance_time_ms"])
     }
 
-    @Test(arguments: [
+    @Test(arguments: Wire.allCases, [
         (#"{"prompt":"abcdefghijklmnopqrstuvwxyz"}"#, "ponmlkjihgfedcba"),
         (#"{"prompt":"abcdef","max_tokens":3}"#, "cba"),
         (#"{"prompt":"abcdef","max_tokens":-2}"#, "dcba"),
@@ -45,66 +46,67 @@ struct HTTPContractTests {
         (#"{"prompt":"abcdef","max_tokens":4.0}"#, "dcba"),
         (#"{"prompt":"abcdef","max_tokens":true}"#, "a"),
         (#"{"prompt":"abcdef","extra":[1,2]}"#, "fedcba"),
-    ])
-    func inferDefaultsAndLaxCoercions(body: String, expected: String) throws {
-        let r = try client.post("/infer", json: body)
+    ] as [(String, String)])
+    func inferDefaultsAndLaxCoercions(wire: Wire, example: (body: String, expected: String)) throws {
+        let (body, expected) = example
+        let r = try client(wire).post("/infer", json: body)
         #expect(r.status == 200, "\(r.text)")
         #expect(r.object["output"] as? String == expected)
     }
 
-    @Test func replicaHeaderOnEveryAnswer() throws {
-        for r in [try client.get("/"), try client.get("/healthcheck"), try client.get("/nope"), try client.post("/infer", json: #"{"prompt":"x"}"#)] {
+    @Test(arguments: Wire.allCases) func replicaHeaderOnEveryAnswer(_ wire: Wire) throws {
+        for r in [try client(wire).get("/"), try client(wire).get("/healthcheck"), try client(wire).get("/nope"), try client(wire).post("/infer", json: #"{"prompt":"x"}"#)] {
             #expect(r.header("OCTOAI_REPLICA_NAME") == "replica-7")
         }
     }
 
-    @Test func unknownPathIs404() throws {
-        let r = try client.get("/nope")
+    @Test(arguments: Wire.allCases) func unknownPathIs404(_ wire: Wire) throws {
+        let r = try client(wire).get("/nope")
         #expect(r.status == 404)
         #expect(r.text == #"{"detail":"Not Found"}"#)
     }
 
-    @Test func wrongMethodIs405WithAllow() throws {
-        let get = try client.get("/infer")
+    @Test(arguments: Wire.allCases) func wrongMethodIs405WithAllow(_ wire: Wire) throws {
+        let get = try client(wire).get("/infer")
         #expect(get.status == 405)
         #expect(get.text == #"{"detail":"Method Not Allowed"}"#)
         #expect(get.header("allow") == "POST")
-        let post = try client.post("/healthcheck", json: "{}")
+        let post = try client(wire).post("/healthcheck", json: "{}")
         #expect(post.status == 405)
         #expect(post.header("allow") == "GET, HEAD")
     }
 
-    @Test func trailingSlashRedirects() throws {
-        let r = try client.post("/infer/", json: #"{"prompt":"x"}"#)
+    @Test(arguments: Wire.allCases) func trailingSlashRedirects(_ wire: Wire) throws {
+        let r = try client(wire).post("/infer/", json: #"{"prompt":"x"}"#)
         #expect(r.status == 307)
         #expect(r.header("location") == "/infer")
-        let q = try client.get("/healthcheck/?a=1")
+        let q = try client(wire).get("/healthcheck/?a=1")
         #expect(q.status == 307)
         #expect(q.header("location") == "/healthcheck?a=1")
     }
 
-    @Test func serviceErrorIsGeneric500AndServerKeepsServing() throws {
-        let r = try client.post("/infer", json: #"{"prompt":"boom"}"#)
+    @Test(arguments: Wire.allCases) func serviceErrorIsGeneric500AndServerKeepsServing(_ wire: Wire) throws {
+        let r = try client(wire).post("/infer", json: #"{"prompt":"boom"}"#)
         #expect(r.status == 500)
         #expect(r.text == #"{"detail":"Internal Server Error"}"#)
         #expect(r.header("content-type") == "application/json")
-        #expect(try client.post("/infer", json: #"{"prompt":"ok"}"#).status == 200)
-        #expect(try Stack.shared.log.contains("boom: EchoService.infer() failed on purpose"))
+        #expect(try client(wire).post("/infer", json: #"{"prompt":"ok"}"#).status == 200)
+        #expect(try Stack.shared(wire).log.contains("boom: EchoService.infer() failed on purpose"))
     }
 
-    @Test func analyticsCountCPUForInferenceAndWallForPerformance() throws {
-        let spin = try client.post("/infer", json: #"{"prompt":"spin:0.3"}"#).object["analytics"] as? [String: Double]
+    @Test(arguments: Wire.allCases) func analyticsCountCPUForInferenceAndWallForPerformance(_ wire: Wire) throws {
+        let spin = try client(wire).post("/infer", json: #"{"prompt":"spin:0.3"}"#).object["analytics"] as? [String: Double]
         let spinCPU = try #require(spin?["inference_time_ms"])
         #expect(spinCPU >= 299 && spinCPU < 3000)
         #expect(try #require(spin?["performance_time_ms"]) >= spinCPU)
 
-        let sleep = try client.post("/infer", json: #"{"prompt":"sleep:0.3"}"#).object["analytics"] as? [String: Double]
+        let sleep = try client(wire).post("/infer", json: #"{"prompt":"sleep:0.3"}"#).object["analytics"] as? [String: Double]
         #expect(try #require(sleep?["inference_time_ms"]) < 100)
         #expect(try #require(sleep?["performance_time_ms"]) >= 300)
     }
 
-    @Test func openAPIDocumentMatchesApiSchemaCommand() throws {
-        let served = try client.get("/openapi.json")
+    @Test(arguments: Wire.allCases) func openAPIDocumentMatchesApiSchemaCommand(_ wire: Wire) throws {
+        let served = try client(wire).get("/openapi.json")
         #expect(served.status == 200)
         let document = served.object
         #expect(document["openapi"] as? String == "3.1.0")
@@ -115,10 +117,26 @@ struct HTTPContractTests {
         #expect(cli.stdout.trimmingCharacters(in: .newlines) == served.text)
     }
 
-    @Test func docsPageIsHTML() throws {
-        let r = try client.get("/docs")
+    @Test(arguments: Wire.allCases) func docsPageDocumentsEveryPathAndFieldSelfContained(_ wire: Wire) throws {
+        let r = try client(wire).get("/docs")
         #expect(r.status == 200)
         #expect(r.header("content-type")?.hasPrefix("text/html") == true)
-        #expect(r.text.contains("/infer"))
+        let page = r.text
+        let document = try client(wire).get("/openapi.json").object
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: [String: Any]])
+        for (path, methods) in paths {
+            #expect(page.contains(">\(path)<"), "\(path) missing")
+            guard let post = methods["post"] as? [String: Any] else { continue }
+            #expect(page.contains("curl -sS -X POST http://127.0.0.1:8080\(path)"))
+            let content = try #require((post["requestBody"] as? [String: Any])?["content"] as? [String: [String: Any]])
+            for media in content.values {
+                let ref = try #require((media["schema"] as? [String: Any])?["$ref"] as? String)
+                let properties = try #require(schemas[String(ref.split(separator: "/").last!)]?["properties"] as? [String: Any])
+                for field in properties.keys { #expect(page.contains(">\(field)<"), "field \(field) of \(path) missing") }
+            }
+        }
+        for name in schemas.keys { #expect(page.contains("id=\"schema-\(name.lowercased())\""), "schema \(name) missing") }
+        #expect(!page.contains("<script") && !page.contains("src=") && !page.contains("<link"))
     }
 }

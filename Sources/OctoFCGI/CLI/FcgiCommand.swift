@@ -89,13 +89,18 @@ struct NginxConfigCommand: ParsableCommand {
     @Option(help: "nginx worker_processes.") var workerProcesses = NginxConfig.production.workerProcesses
     @Option(help: "Idle upstream connections per nginx worker.") var keepalive = NginxConfig.production.keepalive
     @Option(help: "client_max_body_size in bytes.") var maxBodySize = NginxConfig.production.maxBodySize
+    @Option(help: "fastcgi (for `octoai fcgi`) or scgi (for `octoai scgi`).") var transport = NginxConfig.TransportKind.fastcgi
 
     func run() throws {
-        print(try NginxConfig(listen: listen, upstream: upstream, workerProcesses: workerProcesses, keepalive: keepalive, maxBodySize: maxBodySize).render(), terminator: "")
+        var config = NginxConfig(listen: listen, upstream: upstream, workerProcesses: workerProcesses, keepalive: keepalive, maxBodySize: maxBodySize)
+        config.transport = transport
+        print(try config.render(), terminator: "")
     }
 }
 
 import Logging
+
+extension NginxConfig.TransportKind: ExpressibleByArgument {}
 
 extension Logger {
     static let cli = Logger(label: "octoai")

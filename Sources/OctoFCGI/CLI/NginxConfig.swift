@@ -21,6 +21,13 @@ public struct NginxConfig: Sendable {
     /// For a private foreground nginx (`octoai run`, tests): its pid file, temp
     /// directories and `daemon off`; nil for a system nginx.
     public var privatePrefix: String?
+    /// How nginx speaks to octoai: `fastcgi` (`octoai fcgi`) or `scgi` (`octoai scgi`).
+    public var transport: TransportKind = .fastcgi
+
+    /// The wire protocol between nginx and octoai.
+    public enum TransportKind: String, Sendable, CaseIterable {
+        case fastcgi, scgi
+    }
 
     public init(listen: String, upstream: String, workerProcesses: String, keepalive: Int, maxBodySize: Int, keepaliveTimeout: Int = 75, privatePrefix: String? = nil) {
         self.listen = listen
@@ -46,11 +53,14 @@ public struct NginxConfig: Sendable {
             "maxBodySize": "\(maxBodySize / 1024)k", "keepaliveTimeout": "\(keepaliveTimeout)s",
         ]
         if let privatePrefix { values["private"] = ["prefix": privatePrefix] }
+        values["pass"] = transport.rawValue
+        values["fastcgi"] = transport == .fastcgi
+        values["scgi"] = transport == .scgi
         return template.render(values)
     }
 
     static let template = """
-        # nginx in front of octoai (FastCGI). Generated from the template in
+        # nginx in front of octoai ({{#fastcgi}}FastCGI{{/fastcgi}}{{#scgi}}SCGI{{/scgi}}). Generated from the template in
         # Sources/OctoFCGI/CLI/NginxConfig.swift (`octoai nginx-config`); `octoai run` renders
         # the same template for its private nginx.
         {{#private}}
@@ -84,43 +94,56 @@ public struct NginxConfig: Sendable {
             server_tokens off;
 
             upstream octoai {
-                # The socket `octoai fcgi --socket` binds. It must be connectable by
+                # The socket `octoai {{#fastcgi}}fcgi{{/fastcgi}}{{#scgi}}scgi{{/scgi}} --socket` binds. It must be connectable by
                 # nginx's user: `--socket-mode 0660` with nginx in the socket's group, or 0666.
                 server {{{upstream}}};
+                {{#fastcgi}}
                 # Idle connections kept open per nginx worker. With fastcgi_keep_conn each
                 # one pins a responder thread: keep worker_processes x keepalive below
                 # octoai's --workers x --threads (default 2 x 8 = 16), or new connections
                 # wait behind idle ones.
                 keepalive {{{keepalive}}};
+                {{/fastcgi}}
+                {{#scgi}}
+                # No keepalive: SCGI carries one request per connection.
+                {{/scgi}}
             }
 
             server {
                 listen {{{listen}}};
-                # The same limit as `octoai fcgi --max-body-size`: larger bodies get 413.
+                # The same limit as `octoai {{#fastcgi}}fcgi{{/fastcgi}}{{#scgi}}scgi{{/scgi}} --max-body-size`: larger bodies get 413.
                 client_max_body_size {{{maxBodySize}}};
                 keepalive_timeout {{{keepaliveTimeout}}};
 
                 location / {
-                    fastcgi_pass octoai;
+                    {{{pass}}}_pass octoai;
+                    {{#fastcgi}}
                     # Reuse upstream connections (needs the upstream keepalive above).
                     fastcgi_keep_conn on;
+                    {{/fastcgi}}
                     # Inference can be slow: allow 5 minutes without a byte from octoai.
-                    # Use `octoai fcgi --request-timeout` to bound a stuck model instead.
-                    fastcgi_read_timeout 300s;
-                    fastcgi_send_timeout 300s;
-                    fastcgi_connect_timeout 5s;
+                    # Use `--request-timeout` to bound a stuck model instead.
+                    {{{pass}}}_read_timeout 300s;
+                    {{{pass}}}_send_timeout 300s;
+                    {{{pass}}}_connect_timeout 5s;
                     # POST is never retried on another connection once sent.
-                    fastcgi_next_upstream error timeout;
+                    {{{pass}}}_next_upstream error timeout;
 
-                    fastcgi_param REQUEST_METHOD  $request_method;
-                    fastcgi_param REQUEST_URI     $request_uri;
-                    fastcgi_param DOCUMENT_URI    $document_uri;
-                    fastcgi_param QUERY_STRING    $query_string;
-                    fastcgi_param CONTENT_TYPE    $content_type;
+                    {{#scgi}}
+                    # nginx sends CONTENT_LENGTH itself, first, as SCGI requires.
+                    scgi_param SCGI            1;
+                    {{/scgi}}
+                    {{{pass}}}_param REQUEST_METHOD  $request_method;
+                    {{{pass}}}_param REQUEST_URI     $request_uri;
+                    {{{pass}}}_param DOCUMENT_URI    $document_uri;
+                    {{{pass}}}_param QUERY_STRING    $query_string;
+                    {{{pass}}}_param CONTENT_TYPE    $content_type;
+                    {{#fastcgi}}
                     fastcgi_param CONTENT_LENGTH  $content_length;
-                    fastcgi_param SERVER_PROTOCOL $server_protocol;
-                    fastcgi_param REMOTE_ADDR     $remote_addr;
-                    fastcgi_param HTTP_HOST       $host;
+                    {{/fastcgi}}
+                    {{{pass}}}_param SERVER_PROTOCOL $server_protocol;
+                    {{{pass}}}_param REMOTE_ADDR     $remote_addr;
+                    {{{pass}}}_param HTTP_HOST       $host;
                 }
             }
         }

@@ -43,7 +43,10 @@ enum ResponderProcess {
     static func makeTransport(_ config: ChildConfig) -> any Transport {
         let limits = TransportLimits(maxBodySize: config.maxBodySize)
         switch config.transport {
-        case .fastcgi, .scgi: return FastCGITransport(listenFD: InheritedFD.listener, threads: config.threads, limits: limits)
+        case .fastcgi: return FastCGITransport(listenFD: InheritedFD.listener, threads: config.threads, limits: limits)
+        case .scgi:
+            return SCGITransport(
+                listenFD: InheritedFD.listener, threads: config.threads, limits: limits, logger: Logger(label: "octoai.responder.\(config.index).scgi"))
         }
     }
 

@@ -1,37 +1,52 @@
+import OctoFCGI
 import Testing
 
-extension Stack {
-    /// The stack a suite marked `@Suite(.sharedStack)` runs against.
-    @TaskLocal static var current: Stack?
+/// The wire between nginx and octoai a stack uses.
+typealias Wire = NginxConfig.TransportKind
 
+extension Stack {
+    /// The stacks a suite marked `@Suite(.sharedStack)` runs against, one per transport.
+    @TaskLocal static var current: [Wire: Stack] = [:]
+
+    /// The suite's stack (its first transport's, when it has several).
     static var shared: Stack {
-        get throws {
-            guard let current else { throw HTTPClient.Failure(description: "no shared stack: mark the suite with .sharedStack") }
-            return current
+        get throws { try shared(current.keys.contains(.fastcgi) ? .fastcgi : current.keys.first ?? .fastcgi) }
+    }
+
+    /// The suite's stack over `transport`.
+    static func shared(_ transport: Wire) throws -> Stack {
+        guard let stack = current[transport] else {
+            throw HTTPClient.Failure(description: "no shared \(transport) stack: mark the suite with .sharedStack(transports: [.\(transport)])")
         }
+        return stack
     }
 }
 
-/// Starts one stack for a whole suite (read-only contract tests need not pay for
-/// a fresh nginx + octoai each) and stops it when the suite is done.
+/// Starts one stack per transport for a whole suite (read-only contract tests
+/// need not pay for a fresh nginx + octoai each) and stops them when it is done.
 struct SharedStackTrait: SuiteTrait, TestScoping {
     var environment: [String: String] = [:]
     var arguments: [String] = []
+    var transports: [Wire] = [.fastcgi]
     var isRecursive: Bool { false }
 
     func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
-        var options = Stack.Options()
-        options.environment.merge(environment) { $1 }
-        options.arguments += arguments
-        let stack = try Stack(options)
-        defer { stack.stop() }
-        try await Stack.$current.withValue(stack) { try await function() }
+        var stacks: [Wire: Stack] = [:]
+        defer { for stack in stacks.values { stack.stop() } }
+        for transport in transports {
+            var options = Stack.Options()
+            options.environment.merge(environment) { $1 }
+            options.arguments += arguments
+            options.transport = transport
+            stacks[transport] = try Stack(options)
+        }
+        try await Stack.$current.withValue(stacks) { try await function() }
     }
 }
 
 extension Trait where Self == SharedStackTrait {
     static var sharedStack: SharedStackTrait { SharedStackTrait() }
-    static func sharedStack(environment: [String: String] = [:], arguments: [String] = []) -> SharedStackTrait {
-        SharedStackTrait(environment: environment, arguments: arguments)
+    static func sharedStack(environment: [String: String] = [:], arguments: [String] = [], transports: [Wire] = [.fastcgi]) -> SharedStackTrait {
+        SharedStackTrait(environment: environment, arguments: arguments, transports: transports)
     }
 }

@@ -6,7 +6,7 @@ import Testing
 import Glibc
 #endif
 
-/// A real `octoai fcgi` behind a real nginx, on a private socket and a free
+/// A real `octoai fcgi` (or `octoai scgi`) behind a real nginx, on a private socket and a free
 /// loopback port. Every test that speaks HTTP goes through one of these.
 final class Stack: @unchecked Sendable {
     struct Options {
@@ -14,6 +14,8 @@ final class Stack: @unchecked Sendable {
         var environment: [String: String] = ["SETUP_SECONDS": "0"]
         var arguments: [String] = ["--workers", "1", "--threads", "4"]
         var waitUntilRunning = true
+        /// `fastcgi` runs `octoai fcgi`, `scgi` runs `octoai scgi`, each behind the matching nginx config.
+        var transport = NginxConfig.TransportKind.fastcgi
     }
 
     let directory: String
@@ -44,11 +46,13 @@ final class Stack: @unchecked Sendable {
         let socket = directory + "/octoai.sock"
         backend = try Stack.launch(
             Stack.executable,
-            ["--service-class", options.service, "fcgi", "--socket", socket, "--socket-mode", "0666"] + options.arguments,
+            ["--service-class", options.service, options.transport == .scgi ? "scgi" : "fcgi", "--socket", socket, "--socket-mode", "0666"]
+                + options.arguments,
             environment: options.environment, log: logPath)
-        let config = NginxConfig(
+        var config = NginxConfig(
             listen: "127.0.0.1:\(port)", upstream: "unix:" + socket, workerProcesses: "1", keepalive: 2,
             maxBodySize: NginxConfig.defaultMaxBodySize, privatePrefix: directory)
+        config.transport = options.transport
         try config.render().write(toFile: directory + "/nginx.conf", atomically: true, encoding: .utf8)
         nginx = try Stack.launch(Stack.nginxPath, ["-p", directory, "-c", directory + "/nginx.conf", "-e", "stderr"], environment: [:], log: directory + "/nginx.log")
         // `/` answers 200 in every state once nginx and the backend socket are both up.

@@ -1,0 +1,106 @@
+import Atomics
+import Foundation
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// SCGI in Swift, the responder's other transport (`octoai scgi`).
+///
+/// Each of `threads` dedicated OS threads (never Swift's cooperative pool: they
+/// block in `accept` and `recv`) accepts on the shared listening socket, serves one
+/// request and closes: SCGI has one request per connection and nginx cannot keep
+/// SCGI connections alive, so no thread is ever pinned by an idle nginx connection.
+public final class SCGITransport: Transport, @unchecked Sendable {
+    let listenFD: Int32
+    let threads: Int
+    let limits: TransportLimits
+    let maxHeaderSize: Int
+    let receiveTimeout: Double
+    let logger: Logger
+    private let active = ManagedAtomic<Int>(0)
+
+    public var inFlight: Int { active.load(ordering: .acquiring) }
+
+    /// `receiveTimeout` bounds every receive and send on a connection (seconds):
+    /// nginx sends a buffered request at once, so only a broken peer comes near it.
+    public init(
+        listenFD: Int32, threads: Int, limits: TransportLimits, maxHeaderSize: Int = SCGIHeaderParser.defaultMaxHeaderSize,
+        receiveTimeout: Double = 30, logger: Logger = Logger(label: "octoai.scgi")
+    ) {
+        self.listenFD = listenFD
+        self.threads = max(1, threads)
+        self.limits = limits
+        self.maxHeaderSize = maxHeaderSize
+        self.receiveTimeout = receiveTimeout
+        self.logger = logger
+    }
+
+    public func start(handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws {
+        for _ in 0..<threads {
+            let thread = Thread { [self] in self.acceptLoop(handler) }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+    }
+
+    private func acceptLoop(_ handler: @Sendable (HTTPRequest) -> HTTPResponse) {
+        while true {
+            let fd = accept(listenFD, nil, nil)
+            if fd < 0 {
+                let code = errno
+                switch code {
+                case EINTR, ECONNABORTED, EPROTO: continue
+                case EMFILE, ENFILE, ENOBUFS, ENOMEM:
+                    logger.warning("accept: \(String(cString: strerror(code))); retrying")
+                    usleep(10_000)  // back off instead of spinning while descriptors are short
+                    continue
+                default:
+                    // EINVAL: the supervisor shut the socket down to drain. Anything else: it broke.
+                    if code != EINVAL { logger.error("accept: \(String(cString: strerror(code))); thread stops") }
+                    return
+                }
+            }
+            active.wrappingIncrement(ordering: .acquiringAndReleasing)
+            serve(fd, handler)
+            close(fd)
+            active.wrappingDecrement(ordering: .acquiringAndReleasing)
+        }
+    }
+
+    private func serve(_ fd: Int32, _ handler: @Sendable (HTTPRequest) -> HTTPResponse) {
+        let receivedAt = MonotonicClock.nanoseconds()
+        var connection = SCGIConnection(fd: fd, timeout: receiveTimeout)
+        let header: SCGIHeader
+        do {
+            header = try connection.readHeader(maxHeaderSize: maxHeaderSize)
+        } catch {
+            logger.warning("SCGI request dropped: \(error)")
+            return
+        }
+        let method = header.value("REQUEST_METHOD") ?? "GET"
+        let response: HTTPResponse
+        if header.contentLength > limits.maxBodySize {
+            connection.discardBody(length: header.contentLength)
+            response = TransportLimits.bodyTooLarge
+        } else {
+            do {
+                let body = try connection.readBody(length: header.contentLength)
+                response = handler(Self.request(header, method: method, body: body, receivedAt: receivedAt))
+            } catch {
+                logger.warning("SCGI request dropped: \(error)")
+                return
+            }
+        }
+        var bytes = response.cgiHead(extraHeaders: [])
+        if method != "HEAD" { bytes.append(contentsOf: response.body) }
+        if !connection.write(bytes) { logger.debug("SCGI peer went away before the answer was written") }
+    }
+
+    static func request(_ header: SCGIHeader, method: String, body: [UInt8], receivedAt: UInt64) -> HTTPRequest {
+        let path = header.value("DOCUMENT_URI").flatMap { $0.isEmpty ? nil : $0 } ?? FastCGITransport.path(fromRequestURI: header.value("REQUEST_URI"))
+        let contentType = header.value("CONTENT_TYPE").flatMap { $0.isEmpty ? nil : $0 }
+        return HTTPRequest(method: method, path: path, query: header.value("QUERY_STRING") ?? "", contentType: contentType, body: body, receivedAt: receivedAt)
+    }
+}
