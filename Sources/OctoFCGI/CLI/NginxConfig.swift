@@ -115,6 +115,24 @@ public struct NginxConfig: Sendable {
                 client_max_body_size {{{maxBodySize}}};
                 keepalive_timeout {{{keepaliveTimeout}}};
 
+                # Errors nginx makes itself answer in the backend's JSON shape too.
+                error_page 413 @too_large;
+                error_page 502 @bad_gateway;
+                error_page 504 @gateway_timeout;
+                location @too_large {
+                    default_type application/json;
+                    return 413 '{"detail":"Request body too large"}';
+                }
+                location @bad_gateway {
+                    default_type application/json;
+                    add_header Retry-After 1 always;
+                    return 502 '{"detail":"Bad Gateway"}';
+                }
+                location @gateway_timeout {
+                    default_type application/json;
+                    return 504 '{"detail":"Gateway Timeout"}';
+                }
+
                 location / {
                     {{{pass}}}_pass octoai;
                     {{#fastcgi}}

@@ -16,6 +16,8 @@ final class Stack: @unchecked Sendable {
         var waitUntilRunning = true
         /// `fastcgi` runs `octoai fcgi`, `scgi` runs `octoai scgi`, each behind the matching nginx config.
         var transport = NginxConfig.TransportKind.fastcgi
+        /// nginx's `client_max_body_size`.
+        var nginxMaxBodySize = NginxConfig.defaultMaxBodySize
     }
 
     let directory: String
@@ -51,7 +53,7 @@ final class Stack: @unchecked Sendable {
             environment: options.environment, log: logPath)
         var config = NginxConfig(
             listen: "127.0.0.1:\(port)", upstream: "unix:" + socket, workerProcesses: "1", keepalive: 2,
-            maxBodySize: NginxConfig.defaultMaxBodySize, privatePrefix: directory)
+            maxBodySize: options.nginxMaxBodySize, privatePrefix: directory)
         config.transport = options.transport
         try config.render().write(toFile: directory + "/nginx.conf", atomically: true, encoding: .utf8)
         nginx = try Stack.launch(Stack.nginxPath, ["-p", directory, "-c", directory + "/nginx.conf", "-e", "stderr"], environment: [:], log: directory + "/nginx.log")
