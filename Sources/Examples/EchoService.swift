@@ -20,7 +20,45 @@ public struct EchoService: Service {
 
     public typealias Output = String
 
+    @Schema
+    public struct TokenizeInput: Codable, Sendable {
+        /// The text to split on whitespace.
+        public var text: String
+        public init(text: String) { self.text = text }
+    }
+
+    /// The form-data endpoint's input: a file part and a text field.
+    @Schema
+    public struct UploadForm: Codable, Sendable {
+        /// The file to describe.
+        public var file: FormFile
+        /// Any text; echoed back.
+        public var label: String
+    }
+
+    public struct UploadOutput: Codable, Sendable, Equatable {
+        public var size: Int
+        public var head_hex: String
+        public var label: String
+        public var filename: String
+    }
+
+    public static var endpoints: [Endpoint<EchoService>] {
+        [.post("/tokenize", EchoService.tokenize), .form("/upload", EchoService.upload)]
+    }
+
     public init() {}
+
+    /// `POST /upload`: the file's size, its first 8 bytes in hex, the label and the file name.
+    public func upload(_ form: UploadForm) throws -> UploadOutput {
+        let head = form.file.data.prefix(8).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()
+        return UploadOutput(size: form.file.data.count, head_hex: head, label: form.label, filename: form.file.filename)
+    }
+
+    /// `POST /tokenize`: `text.split()` in Python.
+    public func tokenize(_ input: TokenizeInput) throws -> [String] {
+        input.text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
+    }
 
     /// Sleeps `SETUP_SECONDS` (default 3, may be fractional); throws when `SETUP_FAIL=1`.
     public mutating func setup() async throws {

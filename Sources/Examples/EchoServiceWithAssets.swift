@@ -17,6 +17,12 @@ public struct EchoServiceWithAssets: Service {
 
     public func infer(_ input: Input) throws -> Output { try echo.infer(input) }
 
+    public func tokenize(_ input: EchoService.TokenizeInput) throws -> [String] { try echo.tokenize(input) }
+
+    public func upload(_ form: EchoService.UploadForm) throws -> EchoService.UploadOutput { try echo.upload(form) }
+
+    public static var endpoints: [Endpoint<Self>] { [.post("/tokenize", Self.tokenize), .form("/upload", Self.upload)] }
+
     public func storeAssets() async throws {
         let env = ProcessInfo.processInfo.environment
         guard let marker = env["STORE_ASSETS_MARKER"] else { return }

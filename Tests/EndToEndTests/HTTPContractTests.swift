@@ -136,7 +136,10 @@ struct HTTPContractTests {
                 for field in properties.keys { #expect(page.contains(">\(field)<"), "field \(field) of \(path) missing") }
             }
         }
-        for name in schemas.keys { #expect(page.contains("id=\"schema-\(name.lowercased())\""), "schema \(name) missing") }
+        for name in schemas.keys {
+            let anchor = String(name.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" })
+            #expect(page.contains("id=\"schema-\(anchor)\""), "schema \(name) missing")
+        }
         #expect(!page.contains("<script") && !page.contains("src=") && !page.contains("<link"))
     }
 }

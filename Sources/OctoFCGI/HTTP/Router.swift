@@ -74,9 +74,15 @@ public final class Router: Sendable {
 
     func infer(endpoint index: Int, request: HTTPRequest) -> HTTPResponse {
         let input: [UInt8]
-        switch RequestValidator.validate(body: request.body, contentType: request.contentType, schema: endpoints[index].input) {
+        let endpoint = endpoints[index]
+        let validated =
+            endpoint.isForm
+            ? FormValidator.validate(body: request.body, contentType: request.contentType, schema: endpoint.input)
+            : RequestValidator.validate(body: request.body, contentType: request.contentType, schema: endpoint.input)
+                .mapError { RequestRejection(.json(422, $0.body)) }
+        switch validated {
         case let .success(normalised): input = normalised
-        case let .failure(failure): return .json(422, ["detail": .array(failure.errors)])
+        case let .failure(rejection): return rejection.response
         }
         let state = status.state
         guard state == .running else { return Router.notRunning(state) }

@@ -92,6 +92,7 @@ struct JSONSchemaEmitter {
         case .integer: return [("type", "integer")]
         case .number: return [("type", "number")]
         case .boolean: return [("type", "boolean")]
+        case .file: return [("format", "binary"), ("type", "string")]
         case .any: return []
         case let .array(element): return [("items", schema(element)), ("type", "array")]
         case let .dictionary(value): return [("additionalProperties", schema(value)), ("type", "object")]

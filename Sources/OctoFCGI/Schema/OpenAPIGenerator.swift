@@ -38,7 +38,9 @@ public enum OpenAPIGenerator {
         var response = Set<String>()
         return endpoints.map { endpoint in
             let prefix = endpoint.componentPrefix
-            var names = EndpointNames(input: prefix + "Input", output: prefix + "Output", response: prefix + "Response")
+            // A form body is named as FastAPI names it: `Body_<operationId>`.
+            let inputName = endpoint.isForm ? "Body_" + operationID(endpoint.path) : prefix + "Input"
+            var names = EndpointNames(input: inputName, output: prefix + "Output", response: prefix + "Response")
             if case let .object(object) = endpoint.input { names.input = emitter.reserve(object, as: names.input) }
             if case let .object(object) = endpoint.output { names.output = emitter.reserve(object, as: names.output) }
             var candidate = JSONSchemaEmitter.sanitize(names.response)
@@ -60,9 +62,9 @@ public enum OpenAPIGenerator {
         let word = operationWord(endpoint.path)
         return [
             "summary": .string(JSONSchemaEmitter.title(word)),
-            "operationId": .string("\(word)\(operationPath(endpoint.path))_post"),
+            "operationId": .string(operationID(endpoint.path)),
             "requestBody": [
-                "content": ["application/json": ["schema": inputSchema]],
+                "content": .object([(endpoint.isForm ? "multipart/form-data" : "application/json", ["schema": inputSchema])]),
                 "required": true,
             ],
             "responses": [
@@ -96,6 +98,11 @@ public enum OpenAPIGenerator {
             "title": .string(title),
             "type": "object",
         ]
+    }
+
+    /// FastAPI's operation id: `infer_infer_post`.
+    static func operationID(_ path: String) -> String {
+        "\(operationWord(path))\(operationPath(path))_post"
     }
 
     /// `/infer` → `infer`, `/v1/chat` → `v1_chat`: FastAPI's route name.

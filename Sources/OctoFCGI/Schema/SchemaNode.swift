@@ -8,6 +8,8 @@ public indirect enum SchemaNode: Sendable, Equatable {
     case integer
     case number
     case boolean
+    /// An uploaded file (``FormFile``): a `multipart/form-data` part with a filename.
+    case file
     /// A JSON array of one element type.
     case array(SchemaNode)
     /// A JSON object with free-form keys (`[String: Value]`).

@@ -16,24 +16,36 @@ public struct Endpoint<S: Service>: Sendable {
     public let componentPrefix: String
     let inputSchema: SchemaNode
     let outputSchema: SchemaNode
+    /// Whether the body is `multipart/form-data` (see ``form(_:_:)``).
+    public let isForm: Bool
     let call: @Sendable (S, [UInt8]) throws -> [UInt8]
 
     /// Declares `POST path` answered by `method`, e.g. `.post("/tokenize", Self.tokenize)`.
     public static func post<I: Codable & Sendable, O: Codable & Sendable>(
         _ path: String, _ method: @escaping @Sendable (S) -> (I) throws -> O
     ) -> Endpoint {
-        Endpoint(path: path, componentPrefix: Endpoint.componentPrefix(for: path), method: method)
+        Endpoint(path: path, componentPrefix: Endpoint.componentPrefix(for: path), isForm: false, method: method)
+    }
+
+    /// Declares the service's `multipart/form-data` endpoint (at most one per
+    /// service): `I` has ``FormFile`` fields for file parts and plain fields for
+    /// text parts, e.g. `.form("/upload", Self.upload)`.
+    public static func form<I: Codable & Sendable, O: Codable & Sendable>(
+        _ path: String, _ method: @escaping @Sendable (S) -> (I) throws -> O
+    ) -> Endpoint {
+        Endpoint(path: path, componentPrefix: Endpoint.componentPrefix(for: path), isForm: true, method: method)
     }
 
     init<I: Codable & Sendable, O: Codable & Sendable>(
-        path: String, componentPrefix: String, method: @escaping @Sendable (S) -> (I) throws -> O
+        path: String, componentPrefix: String, isForm: Bool, method: @escaping @Sendable (S) -> (I) throws -> O
     ) {
         self.path = path
         self.componentPrefix = componentPrefix
+        self.isForm = isForm
         self.inputSchema = SchemaProbe.schema(of: I.self)
         self.outputSchema = SchemaProbe.schema(of: O.self)
         self.call = { service, body in
-            let input = try JSONDecoder().decode(I.self, from: Data(body))
+            let input = isForm ? try FormPayload.decode(I.self, from: body) : try JSONDecoder().decode(I.self, from: Data(body))
             let output = try method(service)(input)
             return try OutputEncoder.encode(output)
         }
@@ -51,7 +63,7 @@ public struct Endpoint<S: Service>: Sendable {
 enum OutputEncoder {
     static func encode<O: Encodable>(_ value: O) throws -> [UInt8] {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
         return Array(try encoder.encode(value))
     }
 }

@@ -8,12 +8,15 @@ public struct EndpointInfo: Sendable, Equatable {
     public var componentPrefix: String
     public var input: SchemaNode
     public var output: SchemaNode
+    /// The body is `multipart/form-data` (file parts and text fields), not JSON.
+    public var isForm: Bool
 
-    public init(path: String, componentPrefix: String, input: SchemaNode, output: SchemaNode) {
+    public init(path: String, componentPrefix: String, input: SchemaNode, output: SchemaNode, isForm: Bool = false) {
         self.path = path
         self.componentPrefix = componentPrefix
         self.input = input
         self.output = output
+        self.isForm = isForm
     }
 }
 

@@ -16,14 +16,19 @@ public struct ServiceDescriptor: Sendable {
 
     /// Describes `S`. Fails when an endpoint path is invalid or collides with another route.
     public init<S: Service>(_ type: S.Type) throws {
-        let endpoints: [Endpoint<S>] = [Endpoint(path: "/infer", componentPrefix: "", method: S.infer)] + S.endpoints
+        let endpoints: [Endpoint<S>] = [Endpoint(path: "/infer", componentPrefix: "", isForm: false, method: S.infer)] + S.endpoints
         try ServiceDescriptor.checkPaths(endpoints.map(\.path), service: S.serviceName)
+        guard endpoints.filter(\.isForm).count <= 1 else {
+            throw ConfigurationError("\(S.serviceName): declares more than one form-data endpoint")
+        }
         name = S.serviceName
         storesAssets = S.storesAssets
         maxConcurrency = max(1, S.maxConcurrency)
         api = APIDescription(
             title: S.serviceName,
-            endpoints: endpoints.map { EndpointInfo(path: $0.path, componentPrefix: $0.componentPrefix, input: $0.inputSchema, output: $0.outputSchema) })
+            endpoints: endpoints.map {
+                EndpointInfo(path: $0.path, componentPrefix: $0.componentPrefix, input: $0.inputSchema, output: $0.outputSchema, isForm: $0.isForm)
+            })
         makeHost = { ServiceHost<S>(endpoints: endpoints) }
     }
 

@@ -28,6 +28,7 @@ struct SharedStackTrait: SuiteTrait, TestScoping {
     var environment: [String: String] = [:]
     var arguments: [String] = []
     var transports: [Wire] = [.fastcgi]
+    var service = "EchoService"
     var isRecursive: Bool { false }
 
     func provideScope(for test: Test, testCase: Test.Case?, performing function: @Sendable () async throws -> Void) async throws {
@@ -38,6 +39,7 @@ struct SharedStackTrait: SuiteTrait, TestScoping {
             options.environment.merge(environment) { $1 }
             options.arguments += arguments
             options.transport = transport
+            options.service = service
             stacks[transport] = try Stack(options)
         }
         try await Stack.$current.withValue(stacks) { try await function() }
@@ -46,7 +48,7 @@ struct SharedStackTrait: SuiteTrait, TestScoping {
 
 extension Trait where Self == SharedStackTrait {
     static var sharedStack: SharedStackTrait { SharedStackTrait() }
-    static func sharedStack(environment: [String: String] = [:], arguments: [String] = [], transports: [Wire] = [.fastcgi]) -> SharedStackTrait {
-        SharedStackTrait(environment: environment, arguments: arguments, transports: transports)
+    static func sharedStack(environment: [String: String] = [:], arguments: [String] = [], transports: [Wire] = [.fastcgi], service: String = "EchoService") -> SharedStackTrait {
+        SharedStackTrait(environment: environment, arguments: arguments, transports: transports, service: service)
     }
 }

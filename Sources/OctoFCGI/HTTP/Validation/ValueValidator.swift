@@ -7,7 +7,8 @@ struct ValueValidator {
     /// `loc` is the location of `value`; it is restored before returning.
     mutating func validate(_ value: JSONValue, against node: SchemaNode, at loc: inout [JSONValue]) -> JSONValue? {
         switch node {
-        case .any: return value
+        // A file only arrives as a multipart part (FormValidator); JSON cannot carry one.
+        case .any, .file: return value
         case let .optional(inner):
             if case .null = value { return .null }
             return validate(value, against: inner, at: &loc)

@@ -69,6 +69,7 @@ final class ProbeSession {
     /// `JSONEncoder`'s default strategies give them.
     static func foundation(_ type: Any.Type) -> (node: SchemaNode, value: Any)? {
         switch ObjectIdentifier(type) {
+        case ObjectIdentifier(FormFile.self): return (.file, FormFile(filename: "", data: []))
         case ObjectIdentifier(UUID.self): return (.string, UUID())
         case ObjectIdentifier(URL.self): return (.string, URL(fileURLWithPath: "/"))
         case ObjectIdentifier(Date.self): return (.number, Date(timeIntervalSinceReferenceDate: 0))

@@ -1,0 +1,66 @@
+/// Validates a `multipart/form-data` body against a form endpoint's input schema,
+/// in the responder, with FastAPI's rules for `File` and `Form` parameters:
+/// text parts are validated like JSON strings in lax mode (so `"12"` is an int),
+/// file parts must carry a filename, and every problem is reported at once.
+public enum FormValidator {
+    /// The ``FormPayload`` for the model owner, or the answer to send instead
+    /// (422 with every error, or 400 for a body that is not multipart at all).
+    public static func validate(body: [UInt8], contentType: String?, schema: SchemaNode) -> Result<[UInt8], RequestRejection> {
+        guard case let .object(object) = schema else { return .failure(RequestRejection(.detail(500, "Internal Server Error"))) }
+        var parts: [FormPart] = []
+        if let boundary = FormPart.boundary(contentType: contentType), !body.isEmpty {
+            guard let parsed = FormPart.parse(body, boundary: boundary) else {
+                return .failure(RequestRejection(.detail(400, "There was an error parsing the body")))
+            }
+            parts = parsed
+        }
+        var checker = ValueValidator()
+        var errors: [JSONValue] = []
+        var fields: [(String, JSONValue)] = []
+        var files: [ArraySlice<UInt8>] = []
+        for field in object.fields {
+            let loc: [JSONValue] = ["body", .string(field.name)]
+            let part = parts.first { $0.disposition.name == field.name }
+            guard let part else {
+                if let fallback = field.defaultValue {
+                    fields.append((field.name, fallback))
+                } else if field.required {
+                    errors.append(ValidationIssue.missing(loc: loc, input: .null))
+                }
+                continue
+            }
+            if isFile(field.schema) {
+                guard let filename = part.disposition.filename else {
+                    let text = String(decoding: part.body, as: UTF8.self)
+                    errors.append(ValidationIssue.make("value_error", loc, "Value error, Expected UploadFile, received: <class 'str'>", .string(text), ctx: ["error": [:]]))
+                    continue
+                }
+                var descriptor: [(String, JSONValue)] = [("$file", .int(Int64(files.count))), ("filename", .string(filename))]
+                if let type = part.contentType { descriptor.append(("content_type", .string(type))) }
+                fields.append((field.name, .object(descriptor)))
+                files.append(part.body[...])
+            } else {
+                var at = loc
+                let text = String(decoding: part.body, as: UTF8.self)
+                if let valid = checker.validate(.string(text), against: field.schema, at: &at) { fields.append((field.name, valid)) }
+            }
+        }
+        errors += checker.errors
+        guard errors.isEmpty else { return .failure(RequestRejection(.json(422, ValidationFailure(errors: errors).body))) }
+        return .success(FormPayload.encode(json: JSONValue.object(fields).bytes, files: files))
+    }
+
+    static func isFile(_ node: SchemaNode) -> Bool {
+        switch node {
+        case .file: return true
+        case let .optional(inner): return isFile(inner)
+        default: return false
+        }
+    }
+}
+
+/// A request refused before it reaches the model, with the answer to send.
+public struct RequestRejection: Error, Sendable {
+    public var response: HTTPResponse
+    public init(_ response: HTTPResponse) { self.response = response }
+}
