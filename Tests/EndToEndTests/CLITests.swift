@@ -31,6 +31,19 @@ import Glibc
         #expect(json?["openapi"] as? String == "3.1.0")
     }
 
+    @Test(arguments: ["EchoService", "EchoServiceWithAssets", "TypesService"])
+    func openAPIDocumentPassesTheValidator(service: String) throws {
+        let file = NSTemporaryDirectory() + "openapi-\(UUID().uuidString).json"
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        #expect(try CLI.run(["--service-class", service, "api-schema", "--output-file", file]).status == 0)
+        let check = Process()
+        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        check.arguments = ["python3", "-c", "import json, sys; from openapi_spec_validator import validate; validate(json.load(open(sys.argv[1])))", file]
+        try check.run()
+        check.waitUntilExit()
+        #expect(check.terminationStatus == 0, "openapi-spec-validator rejected the \(service) document")
+    }
+
     @Test func storeAssetsCheckIsNeeded() throws {
         #expect(try CLI.run(["store-assets", "--check-is-needed"]).status == 11)
         #expect(try CLI.run(["--service-class", "EchoServiceWithAssets", "store-assets", "--check-is-needed"]).status == 10)

@@ -43,3 +43,15 @@ import Glibc
         #expect(r.header("content-type") == "application/json")
     }
 }
+
+/// `--listen HOST:PORT`: FastCGI over TCP, for an nginx on another host.
+@Suite struct TCPListenTests {
+    @Test func servesOverTCP() throws {
+        var options = Stack.Options()
+        options.tcp = true
+        let stack = try Stack(options)
+        defer { stack.stop() }
+        #expect(try stack.client.post("/infer", json: #"{"prompt":"tcp"}"#).object["output"] as? String == "pct")
+        #expect(stack.log.contains("listening on 127.0.0.1:"))
+    }
+}

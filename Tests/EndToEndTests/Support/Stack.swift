@@ -16,6 +16,10 @@ final class Stack: @unchecked Sendable {
         var waitUntilRunning = true
         /// `fastcgi` runs `octoai fcgi`, `scgi` runs `octoai scgi`, each behind the matching nginx config.
         var transport = NginxConfig.TransportKind.fastcgi
+        /// Listen on a loopback TCP port (`--listen`) instead of a Unix socket.
+        var tcp = false
+        /// The binary to serve with (another package's, built from `Examples/`).
+        var executable = Stack.executable
         /// nginx's `client_max_body_size`.
         var nginxMaxBodySize = NginxConfig.defaultMaxBodySize
     }
@@ -46,13 +50,14 @@ final class Stack: @unchecked Sendable {
         port = try Stack.freePort()
         logPath = directory + "/octoai.log"
         let socket = directory + "/octoai.sock"
+        let tcpPort = try Stack.freePort()
+        let address = options.tcp ? ["--listen", "127.0.0.1:\(tcpPort)"] : ["--socket", socket, "--socket-mode", "0666"]
+        let service = options.service.isEmpty ? [] : ["--service-class", options.service]
         backend = try Stack.launch(
-            Stack.executable,
-            ["--service-class", options.service, options.transport == .scgi ? "scgi" : "fcgi", "--socket", socket, "--socket-mode", "0666"]
-                + options.arguments,
+            options.executable, service + [options.transport == .scgi ? "scgi" : "fcgi"] + address + options.arguments,
             environment: options.environment, log: logPath)
         var config = NginxConfig(
-            listen: "127.0.0.1:\(port)", upstream: "unix:" + socket, workerProcesses: "1", keepalive: 2,
+            listen: "127.0.0.1:\(port)", upstream: options.tcp ? "127.0.0.1:\(tcpPort)" : "unix:" + socket, workerProcesses: "1", keepalive: 2,
             maxBodySize: options.nginxMaxBodySize, privatePrefix: directory)
         config.transport = options.transport
         try config.render().write(toFile: directory + "/nginx.conf", atomically: true, encoding: .utf8)
