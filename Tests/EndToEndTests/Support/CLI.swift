@@ -8,9 +8,9 @@ enum CLI {
         var stderr: String
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Double = 60) throws -> Result {
+    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Double = 60, executable: String = Stack.executable) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Stack.executable)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.merging(["SETUP_SECONDS": "0"].merging(environment) { $1 }) { $1 }
         let out = Pipe()
