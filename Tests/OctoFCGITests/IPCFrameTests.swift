@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 #if canImport(Glibc)
@@ -54,5 +55,18 @@ import Glibc
         defer { close(a); close(b) }
         #expect(UnixSocket.writeAll(a, IPCFrame.encode(IPCFrame.Response(kind: .output, id: 1, status: 200, cpuNanoseconds: 0, payload: []))))
         #expect(IPCFrame.readRequest(b) == nil)
+    }
+}
+
+extension IPCFrameTests {
+    @Test func largePayloadsAreWrittenInPiecesAndReadWhole() {
+        let (a, b) = socketPair()
+        defer { close(a); close(b) }
+        let payload = (0..<300_000).map { UInt8(truncatingIfNeeded: $0 * 7) }
+        let writer = Thread { _ = IPCFrame.write(IPCFrame.Request(id: 9, endpoint: 1, payload: payload), to: a) }
+        writer.start()
+        let read = IPCFrame.readRequest(b)
+        #expect(read?.id == 9)
+        #expect(read?.payload == payload)
     }
 }

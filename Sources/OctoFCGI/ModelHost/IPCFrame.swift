@@ -63,6 +63,16 @@ enum IPCFrame {
         return out
     }
 
+    /// Sends one request. A large payload (an upload) is written after its header
+    /// rather than copied into one frame buffer first.
+    static func write(_ r: Request, to fd: Int32) -> Bool {
+        guard r.payload.count > 64 * 1024 else { return UnixSocket.writeAll(fd, encode(r)) }
+        let header = encode(Request(id: r.id, endpoint: r.endpoint, payload: []))
+        var lengthPatched = header
+        lengthPatched.replaceSubrange(0..<4, with: withUnsafeBytes(of: UInt32(requestHeaderSize - 4 + r.payload.count).littleEndian, Array.init))
+        return UnixSocket.writeAll(fd, lengthPatched) && UnixSocket.writeAll(fd, r.payload)
+    }
+
     /// Reads one request; nil on EOF or a malformed frame.
     static func readRequest(_ fd: Int32) -> Request? {
         guard let (header, payload) = readFrame(fd, headerSize: requestHeaderSize),

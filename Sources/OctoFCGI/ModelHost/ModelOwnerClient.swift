@@ -32,16 +32,16 @@ final class ModelOwnerClient: InferenceBackend, @unchecked Sendable {
 
     func call(endpoint: Int, input: [UInt8]) -> InferenceOutcome {
         let (id, pooled) = checkOut()
-        let frame = IPCFrame.encode(IPCFrame.Request(id: id, endpoint: UInt16(endpoint), payload: input))
+        let request = IPCFrame.Request(id: id, endpoint: UInt16(endpoint), payload: input)
         var connection = pooled
-        if let c = connection, !UnixSocket.writeAll(c.fd, frame) {
+        if let c = connection, !IPCFrame.write(request, to: c.fd) {
             // A pooled connection to an owner that has since been replaced: the
             // call never reached anyone, so one fresh attempt is safe.
             close(c.fd)
             connection = nil
         }
         if connection == nil {
-            guard let fresh = connect(), UnixSocket.writeAll(fresh.fd, frame) else { return .failure(Self.unavailable) }
+            guard let fresh = connect(), IPCFrame.write(request, to: fresh.fd) else { return .failure(Self.unavailable) }
             connection = fresh
         }
         let c = connection!
