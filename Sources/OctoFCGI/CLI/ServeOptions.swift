@@ -24,6 +24,12 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Largest request body in bytes; larger ones get 413 (keep equal to nginx's client_max_body_size).")
     var maxBodySize: Int = NginxConfig.defaultMaxBodySize
 
+    @Option(help: "Requests that may wait for the model; past it new ones get 503 Overloaded at once (0: no bound).")
+    var maxQueue: Int = ServeDefaults.maxQueue
+
+    @Option(help: "Seconds an inference may take; past it the client gets 504 and a model stuck in the call is replaced (0: no limit; async mode).")
+    var requestTimeout: Double = 0
+
     @Option(help: "Seconds in-flight requests may take to finish on SIGTERM.")
     var drainTimeout: Double = 30
 
@@ -38,6 +44,8 @@ struct ServeOptions: ParsableArguments {
         guard threads >= 1, threads <= 1024 else { throw ValidationError("--threads must be 1...1024") }
         guard maxBodySize > 0 else { throw ValidationError("--max-body-size must be positive") }
         guard drainTimeout >= 0 else { throw ValidationError("--drain-timeout must be >= 0") }
+        guard maxQueue >= 0 else { throw ValidationError("--max-queue must be >= 0") }
+        guard requestTimeout >= 0 else { throw ValidationError("--request-timeout must be >= 0") }
         guard setupRetries >= 0 else { throw ValidationError("--setup-retries must be >= 0") }
     }
 
@@ -60,6 +68,8 @@ struct ServeOptions: ParsableArguments {
             endpoint: endpoint, workers: workers, threads: threads, asyncEnable: asyncEnable.value, maxBodySize: maxBodySize,
             drainTimeout: drainTimeout, setupRetries: setupRetries, logLevel: logLevel)
         config.transport = transport
+        config.maxQueue = maxQueue
+        config.requestTimeout = requestTimeout
         return config
     }
 }

@@ -6,16 +6,19 @@
 /// All integers are little-endian.
 ///
 /// ```
-/// request  = u32 length | u8 kind=1 (call) | u64 request id | u16 endpoint | payload
+/// request  = u32 length | u8 kind=1 (call) | u64 request id | u16 endpoint
+///            | u32 timeout ms (0 = none) | payload
 /// response = u32 length | u8 kind (0x11 = output, 0x12 = error) | u64 request id
 ///            | u16 HTTP status | u64 model CPU ns | payload
 /// ```
+/// The timeout lets the owner skip a call whose client has already been told
+/// 504 while it waited in the queue, and notice a call stuck past it.
 /// `length` counts the bytes after itself. A request's payload is the validated,
 /// normalised JSON input; a response's is the encoded `Output` (kind 0x11) or the
 /// client-facing detail message (kind 0x12). Anything malformed closes the connection:
 /// the peer then answers its request with 503, never hangs.
 enum IPCFrame {
-    static let requestHeaderSize = 4 + 1 + 8 + 2
+    static let requestHeaderSize = 4 + 1 + 8 + 2 + 4
     static let responseHeaderSize = 4 + 1 + 8 + 2 + 8
     /// Frames larger than this are refused as malformed.
     static let maxFrameSize = 1 << 30
@@ -29,6 +32,7 @@ enum IPCFrame {
     struct Request {
         var id: UInt64
         var endpoint: UInt16
+        var timeoutMilliseconds: UInt32 = 0
         var payload: [UInt8]
     }
 
@@ -47,6 +51,7 @@ enum IPCFrame {
         out.append(Kind.call.rawValue)
         put(r.id, &out)
         put(r.endpoint, &out)
+        put(r.timeoutMilliseconds, &out)
         out.append(contentsOf: r.payload)
         return out
     }
@@ -67,7 +72,7 @@ enum IPCFrame {
     /// rather than copied into one frame buffer first.
     static func write(_ r: Request, to fd: Int32) -> Bool {
         guard r.payload.count > 64 * 1024 else { return UnixSocket.writeAll(fd, encode(r)) }
-        let header = encode(Request(id: r.id, endpoint: r.endpoint, payload: []))
+        let header = encode(Request(id: r.id, endpoint: r.endpoint, timeoutMilliseconds: r.timeoutMilliseconds, payload: []))
         var lengthPatched = header
         lengthPatched.replaceSubrange(0..<4, with: withUnsafeBytes(of: UInt32(requestHeaderSize - 4 + r.payload.count).littleEndian, Array.init))
         return UnixSocket.writeAll(fd, lengthPatched) && UnixSocket.writeAll(fd, r.payload)
@@ -78,7 +83,7 @@ enum IPCFrame {
         guard let (header, payload) = readFrame(fd, headerSize: requestHeaderSize),
             header[4] == Kind.call.rawValue
         else { return nil }
-        return Request(id: get(header, 5), endpoint: get(header, 13), payload: payload)
+        return Request(id: get(header, 5), endpoint: get(header, 13), timeoutMilliseconds: get(header, 15), payload: payload)
     }
 
     /// Reads one response; nil on EOF or a malformed frame.

@@ -11,10 +11,17 @@ final class InferenceQueue<Job>: @unchecked Sendable {
     private var head = 0
 
     func push(_ job: Job) {
+        _ = push(job, limit: 0)
+    }
+
+    /// Adds `job` unless `limit` (> 0) jobs are already waiting; false when full.
+    func push(_ job: Job, limit: Int) -> Bool {
         condition.lock()
+        defer { condition.unlock() }
+        if limit > 0, jobs.count - head >= limit { return false }
         jobs.append(job)
         condition.signal()
-        condition.unlock()
+        return true
     }
 
     /// Blocks until a job is available.

@@ -18,21 +18,26 @@ final class ModelOwnerClient: InferenceBackend, @unchecked Sendable {
 
     let socketPath: String
     let status: SharedStatus
+    /// `--request-timeout` in milliseconds; 0 waits for as long as the owner lives.
+    let timeoutMilliseconds: UInt32
     private let lock = NSLock()
     private var idle: [PooledConnection] = []
     private var nextID: UInt64
 
-    init(socketPath: String, status: SharedStatus) {
+    init(socketPath: String, status: SharedStatus, requestTimeout: Double = 0) {
         self.socketPath = socketPath
         self.status = status
+        self.timeoutMilliseconds = UInt32(max(0, min(requestTimeout, 4_000_000)) * 1000)
         self.nextID = UInt64(getpid()) << 32
     }
 
     static let unavailable = HTTPResponse.detail(503, "Model unavailable", headers: [("Retry-After", "1")])
+    static let timedOut = HTTPResponse.detail(504, "Inference timed out")
 
     func call(endpoint: Int, input: [UInt8]) -> InferenceOutcome {
         let (id, pooled) = checkOut()
-        let request = IPCFrame.Request(id: id, endpoint: UInt16(endpoint), payload: input)
+        let request = IPCFrame.Request(id: id, endpoint: UInt16(endpoint), timeoutMilliseconds: timeoutMilliseconds, payload: input)
+        let deadline = MonotonicClock.nanoseconds() + UInt64(timeoutMilliseconds) * 1_000_000
         var connection = pooled
         if let c = connection, !IPCFrame.write(request, to: c.fd) {
             // A pooled connection to an owner that has since been replaced: the
@@ -45,6 +50,11 @@ final class ModelOwnerClient: InferenceBackend, @unchecked Sendable {
             connection = fresh
         }
         let c = connection!
+        if timeoutMilliseconds > 0, !UnixSocket.waitReadable(c.fd, until: deadline) {
+            // The owner answers this call later into a closed socket, or skips it.
+            close(c.fd)
+            return .failure(Self.timedOut)
+        }
         guard let response = IPCFrame.readResponse(c.fd), response.id == id else {
             close(c.fd)
             return .failure(Self.unavailable)
@@ -52,7 +62,10 @@ final class ModelOwnerClient: InferenceBackend, @unchecked Sendable {
         checkIn(c)
         switch response.kind {
         case .output: return .output(json: response.payload, cpuNanoseconds: response.cpuNanoseconds)
-        default: return .failure(.detail(Int(response.status), String(decoding: response.payload, as: UTF8.self)))
+        default:
+            let status = Int(response.status)
+            let headers = status == 503 ? [("Retry-After", "1")] : []
+            return .failure(.detail(status, String(decoding: response.payload, as: UTF8.self), headers: headers))
         }
     }
 

@@ -20,7 +20,9 @@ enum ModelOwnerProcess {
         do {
             try ChildRuntime.runBlocking { try await host.setup() }
             try ChildRuntime.runBlocking { try await host.onServerStartup() }
-            let server = ModelOwnerServer(runner: InferenceRunner(host: host, logger: logger), endpointCount: service.api.endpoints.count, logger: logger)
+            let server = ModelOwnerServer(
+                runner: InferenceRunner(host: host, logger: logger), endpointCount: service.api.endpoints.count, maxQueue: config.maxQueue,
+                requestTimeout: config.requestTimeout, logger: logger)
             try server.start(path: config.ownerSocket, concurrency: service.maxConcurrency)
         } catch {
             logger.error("setup failed: \(String(describing: error))")

@@ -28,6 +28,10 @@ struct ChildConfig: Codable, Sendable {
     var threads: Int
     var maxBodySize: Int
     var drainTimeout: Double
+    /// `--max-queue` (0: unbounded).
+    var maxQueue: Int
+    /// `--request-timeout` in seconds (0: none).
+    var requestTimeout: Double
 
     static let environmentKey = "OCTOAI_CHILD"
 

@@ -21,7 +21,7 @@ enum ResponderProcess {
             var host: (any ServiceHosting)?
             let backend: any InferenceBackend
             if config.asyncEnable {
-                backend = ModelOwnerClient(socketPath: config.ownerSocket, status: status)
+                backend = ModelOwnerClient(socketPath: config.ownerSocket, status: status, requestTimeout: config.requestTimeout)
             } else {
                 let h = service.makeHost()
                 let b = InProcessBackend(runner: InferenceRunner(host: h, logger: logger), maxConcurrency: service.maxConcurrency)

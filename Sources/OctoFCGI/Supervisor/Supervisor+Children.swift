@@ -9,7 +9,7 @@ extension Supervisor {
         let childConfig = ChildConfig(
             role: role, index: index, serviceName: service.name, logLevel: config.logLevel, asyncEnable: config.asyncEnable,
             ownerSocket: ownerSocket, transport: config.transport == "scgi" ? .scgi : .fastcgi, threads: config.threads,
-            maxBodySize: config.maxBodySize, drainTimeout: config.drainTimeout)
+            maxBodySize: config.maxBodySize, drainTimeout: config.drainTimeout, maxQueue: config.maxQueue, requestTimeout: config.requestTimeout)
         guard let report = try? UnixSocket.makePipe() else {
             logger.error("cannot create a pipe; retrying \(childConfig.title) in 1 s")
             scheduled.append((MonotonicClock.nanoseconds() + 1_000_000_000, role, index))

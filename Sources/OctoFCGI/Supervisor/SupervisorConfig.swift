@@ -15,6 +15,10 @@ public struct SupervisorConfig: Sendable {
     public var drainTimeout: Double
     public var setupRetries: Int
     public var logLevel: String
+    /// Calls that may wait for the model owner before new ones get 503 Overloaded (0: no bound).
+    public var maxQueue: Int = ServeDefaults.maxQueue
+    /// Seconds an inference may take before its client gets 504 (0: no limit).
+    public var requestTimeout: Double = 0
 
     public init(endpoint: Endpoint, workers: Int, threads: Int, asyncEnable: Bool, maxBodySize: Int, drainTimeout: Double, setupRetries: Int, logLevel: String) {
         self.endpoint = endpoint
@@ -26,4 +30,11 @@ public struct SupervisorConfig: Sendable {
         self.setupRetries = max(0, setupRetries)
         self.logLevel = logLevel
     }
+}
+
+/// Defaults shared by the CLI and the library.
+public enum ServeDefaults {
+    /// Enough to absorb bursts at the default 2 x 8 threads, small enough that a
+    /// queued request does not wait minutes behind a slow model.
+    public static let maxQueue = 128
 }

@@ -20,6 +20,13 @@ final class Stack: @unchecked Sendable {
         var tcp = false
         /// The binary to serve with (another package's, built from `Examples/`).
         var executable = Stack.executable
+        /// Debug logs show when the model owner starts each call.
+        static var debugLogging: Options {
+            var options = Options()
+            options.arguments += ["--log-level", "DEBUG"]
+            return options
+        }
+
         /// nginx's `client_max_body_size`.
         var nginxMaxBodySize = NginxConfig.defaultMaxBodySize
     }

@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+/// CONTRACT §2 overload and timeout answers, through nginx.
+@Suite struct BackpressureTests {
+    @Test func excessRequestsGet503OverloadedAtOnce() throws {
+        var options = Stack.Options()
+        options.arguments = ["--workers", "1", "--threads", "10", "--max-queue", "2"]
+        let stack = try Stack(options)
+        defer { stack.stop() }
+        let client = stack.client
+        let started = Date()
+        // One runs, two wait, the other five are refused: the model runs one call at a time.
+        let requests = (0..<8).map { _ in
+            BackgroundRequest {
+                let r = try client.post("/infer", json: #"{"prompt":"sleep:1"}"#)
+                return (r, Date().timeIntervalSince(started))
+            }
+        }
+        let answers = try requests.map { try $0.response() }
+        let overloaded = answers.filter { $0.0.status == 503 }
+        #expect(answers.filter { $0.0.status == 200 }.count == 3)
+        #expect(overloaded.count == 5)
+        for (response, seconds) in overloaded {
+            #expect(response.text == #"{"detail":"Overloaded"}"#)
+            #expect(response.header("retry-after") == "1")
+            #expect(seconds < 0.9, "refused only after \(seconds) s")
+        }
+        #expect(try client.get("/healthcheck").status == 200)
+    }
+
+    @Test func slowInferenceGets504AndAStuckOwnerIsReplaced() throws {
+        var options = Stack.Options()
+        options.arguments += ["--request-timeout", "0.5"]
+        let stack = try Stack(options)
+        defer { stack.stop() }
+        let owner = try #require(stack.pids(titled: "octoai: model-owner").first)
+        let started = Date()
+        let slow = try stack.client.post("/infer", json: #"{"prompt":"sleep:5"}"#)
+        #expect(slow.status == 504)
+        #expect(slow.text == #"{"detail":"Inference timed out"}"#)
+        #expect(Date().timeIntervalSince(started) < 3)
+        try stack.waitFor("the stuck owner to be replaced") { stack.pids(titled: "octoai: model-owner").contains { $0 != owner } }
+        #expect(stack.log.contains("is stuck past --request-timeout"))
+        try stack.waitForHealth(200)
+        #expect(try stack.client.post("/infer", json: #"{"prompt":"fast"}"#).status == 200)
+    }
+}
