@@ -88,7 +88,7 @@ public struct EchoService: Service {
         return String(out)
     }
 
-    static func seconds(after prefix: String, in prompt: String) -> Double? {
+    public static func seconds(after prefix: String, in prompt: String) -> Double? {
         guard prompt.hasPrefix(prefix) else { return nil }
         return Double(prompt.dropFirst(prefix.count)).flatMap { $0.isFinite && $0 >= 0 ? $0 : nil }
     }

@@ -13,7 +13,7 @@ import Glibc
         let r = try CLI.run(["--service-class", "Nope", "api-schema"])
         #expect(r.status != 0)
         #expect(r.stderr.contains("unknown service class \"Nope\""))
-        #expect(r.stderr.contains("EchoService, EchoServiceWithAssets, TypesService"))
+        #expect(r.stderr.contains("EchoService, EchoServiceWithAssets, TypesService, BatchEchoService"))
         #expect(r.stdout.isEmpty)
     }
 

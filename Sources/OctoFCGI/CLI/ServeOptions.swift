@@ -30,6 +30,12 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Seconds an inference may take; past it the client gets 504 and a model stuck in the call is replaced (0: no limit; async mode).")
     var requestTimeout: Double = 0
 
+    @Option(help: "Largest batch of /infer requests given to a service that batches (1: no batching).")
+    var maxBatchSize: Int = ServeDefaults.maxBatchSize
+
+    @Option(help: "Milliseconds the batcher waits for a batch to fill after its first request.")
+    var maxBatchDelayMs: Double = ServeDefaults.maxBatchDelayMilliseconds
+
     @Option(help: "Seconds in-flight requests may take to finish on SIGTERM.")
     var drainTimeout: Double = 30
 
@@ -44,6 +50,8 @@ struct ServeOptions: ParsableArguments {
         guard threads >= 1, threads <= 1024 else { throw ValidationError("--threads must be 1...1024") }
         guard maxBodySize > 0 else { throw ValidationError("--max-body-size must be positive") }
         guard drainTimeout >= 0 else { throw ValidationError("--drain-timeout must be >= 0") }
+        guard maxBatchSize >= 1, maxBatchSize <= 4096 else { throw ValidationError("--max-batch-size must be 1...4096") }
+        guard maxBatchDelayMs >= 0, maxBatchDelayMs <= 10_000 else { throw ValidationError("--max-batch-delay-ms must be 0...10000") }
         guard maxQueue >= 0 else { throw ValidationError("--max-queue must be >= 0") }
         guard requestTimeout >= 0 else { throw ValidationError("--request-timeout must be >= 0") }
         guard setupRetries >= 0 else { throw ValidationError("--setup-retries must be >= 0") }
@@ -70,6 +78,8 @@ struct ServeOptions: ParsableArguments {
         config.transport = transport
         config.maxQueue = maxQueue
         config.requestTimeout = requestTimeout
+        config.maxBatchSize = maxBatchSize
+        config.maxBatchDelayMilliseconds = maxBatchDelayMs
         return config
     }
 }

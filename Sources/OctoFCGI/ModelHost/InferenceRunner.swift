@@ -17,11 +17,28 @@ struct InferenceRunner: Sendable {
         do {
             let output = try host.call(endpoint: endpoint, input: input)
             return .output(output, cpuNanoseconds: MonotonicClock.threadCPUNanoseconds() &- start)
-        } catch let error as HTTPError {
-            return .error(status: error.status, detail: error.detail)
         } catch {
-            logger.error("request \(String(requestID, radix: 16)) failed: \(String(describing: error))")
-            return .error(status: 500, detail: "Internal Server Error")
+            return failure(error, requestID: requestID)
         }
+    }
+
+    /// Runs `/infer` for several requests in one `inferBatch` call. Each answer
+    /// reports its share of the batch's CPU time.
+    func runBatch(inputs: [[UInt8]], requestIDs: [UInt64]) -> [Result] {
+        let start = MonotonicClock.threadCPUNanoseconds()
+        let results = host.inferBatch(inputs)
+        let share = (MonotonicClock.threadCPUNanoseconds() &- start) / UInt64(max(1, inputs.count))
+        return zip(results, requestIDs).map { result, id in
+            switch result {
+            case let .success(output): return .output(output, cpuNanoseconds: share)
+            case let .failure(error): return failure(error, requestID: id)
+            }
+        }
+    }
+
+    private func failure(_ error: any Error, requestID: UInt64) -> Result {
+        if let error = error as? HTTPError { return .error(status: error.status, detail: error.detail) }
+        logger.error("request \(String(requestID, radix: 16)) failed: \(String(describing: error))")
+        return .error(status: 500, detail: "Internal Server Error")
     }
 }

@@ -22,7 +22,8 @@ enum ModelOwnerProcess {
             try ChildRuntime.runBlocking { try await host.onServerStartup() }
             let server = ModelOwnerServer(
                 runner: InferenceRunner(host: host, logger: logger), endpointCount: service.api.endpoints.count, maxQueue: config.maxQueue,
-                requestTimeout: config.requestTimeout, logger: logger)
+                requestTimeout: config.requestTimeout,
+                batching: service.batchesInference && config.maxBatchSize > 1 ? (config.maxBatchSize, config.maxBatchDelay) : nil, logger: logger)
             try server.start(path: config.ownerSocket, concurrency: service.maxConcurrency)
         } catch {
             logger.error("setup failed: \(String(describing: error))")

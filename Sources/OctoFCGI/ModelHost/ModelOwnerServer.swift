@@ -36,7 +36,7 @@ final class ModelOwnerServer: @unchecked Sendable {
 
     let runner: InferenceRunner
     let endpointCount: Int
-    let queue = InferenceQueue<Job>()
+    let queue: DynamicBatcher<Job>
     let logger: Logger
     /// `--max-queue`: calls waiting beyond this are refused at once (0: no bound).
     let maxQueue: Int
@@ -44,8 +44,12 @@ final class ModelOwnerServer: @unchecked Sendable {
 
     let requestTimeout: Double
 
-    init(runner: InferenceRunner, endpointCount: Int, maxQueue: Int, requestTimeout: Double, logger: Logger) {
+    /// `batching`: the largest `inferBatch` call and how long to wait for one to
+    /// fill (nil: every call runs alone).
+    init(runner: InferenceRunner, endpointCount: Int, maxQueue: Int, requestTimeout: Double, batching: (size: Int, delay: Double)?, logger: Logger) {
         self.requestTimeout = requestTimeout
+        // Only `/infer` (endpoint 0) calls go through `inferBatch`.
+        self.queue = DynamicBatcher(maxSize: batching?.size ?? 1, maxDelay: batching?.delay ?? 0) { $0.request.endpoint == 0 }
         self.runner = runner
         self.endpointCount = endpointCount
         self.maxQueue = maxQueue
@@ -59,7 +63,7 @@ final class ModelOwnerServer: @unchecked Sendable {
         let listenFD = try UnixSocket.listen(path: path, backlog: 512, mode: 0o600)
         UnixSocket.setCloseOnExec(listenFD)
         for slot in 0..<concurrency {
-            Thread.detachNewThread { [self] in while true { self.run(queue.pop(), slot: slot) } }
+            Thread.detachNewThread { [self] in while true { self.run(queue.next(), slot: slot) } }
         }
         watchdog.start(slots: concurrency, enabled: requestTimeout > 0)
         Thread.detachNewThread { [self] in
@@ -79,37 +83,53 @@ final class ModelOwnerServer: @unchecked Sendable {
 
     private func serve(_ connection: Connection) {
         while let request = IPCFrame.readRequest(connection.fd) {
-            guard queue.push(Job(connection: connection, request: request), limit: maxQueue) else {
-                connection.send(IPCFrame.encode(IPCFrame.Response(kind: .error, id: request.id, status: 503, cpuNanoseconds: 0, payload: Array("Overloaded".utf8))))
-                continue
-            }
+            let job = Job(connection: connection, request: request)
+            if !queue.push(job, limit: maxQueue) { job.reply(.error(status: 503, detail: "Overloaded")) }
         }
         close(connection.fd)
     }
 
-    private func run(_ job: Job, slot: Int) {
-        let request = job.request
-        let response: IPCFrame.Response
-        if let deadline = job.deadline, MonotonicClock.nanoseconds() >= deadline {
-            // Its client was already answered 504 while it waited: don't spend the model on it.
-            job.connection.send(IPCFrame.encode(IPCFrame.Response(kind: .error, id: request.id, status: 504, cpuNanoseconds: 0, payload: Array("Inference timed out".utf8))))
-            return
+    /// Answers what cannot run (expired, unknown endpoint) and runs the rest,
+    /// alone or as one `inferBatch` call.
+    private func run(_ batch: [Job], slot: Int) {
+        let now = MonotonicClock.nanoseconds()
+        var runnable: [Job] = []
+        for job in batch {
+            if let deadline = job.deadline, now >= deadline {
+                // Its client was already answered 504 while it waited: don't spend the model on it.
+                job.reply(.error(status: 504, detail: "Inference timed out"))
+            } else if Int(job.request.endpoint) >= endpointCount {
+                logger.error("request \(String(job.request.id, radix: 16)) names unknown endpoint \(job.request.endpoint)")
+                job.reply(.error(status: 500, detail: "Internal Server Error"))
+            } else {
+                logger.debug("request \(String(job.request.id, radix: 16)) started")
+                runnable.append(job)
+            }
         }
-        guard Int(request.endpoint) < endpointCount else {
-            logger.error("request \(String(request.id, radix: 16)) names unknown endpoint \(request.endpoint)")
-            job.connection.send(IPCFrame.encode(IPCFrame.Response(kind: .error, id: request.id, status: 500, cpuNanoseconds: 0, payload: Array("Internal Server Error".utf8))))
-            return
+        guard !runnable.isEmpty else { return }
+        watchdog.begin(slot: slot, deadline: runnable.compactMap(\.deadline).min())
+        let results: [InferenceRunner.Result]
+        if runnable.count == 1 {
+            let request = runnable[0].request
+            results = [runner.run(endpoint: Int(request.endpoint), input: request.payload, requestID: request.id)]
+        } else {
+            results = runner.runBatch(inputs: runnable.map(\.request.payload), requestIDs: runnable.map(\.request.id))
         }
-        logger.debug("request \(String(request.id, radix: 16)) started")
-        watchdog.begin(slot: slot, deadline: job.deadline)
-        let result = runner.run(endpoint: Int(request.endpoint), input: request.payload, requestID: request.id)
         watchdog.end(slot: slot)
+        for (job, result) in zip(runnable, results) { job.reply(result) }
+    }
+}
+
+extension ModelOwnerServer.Job {
+    /// Sends this call's answer back on the connection it came from.
+    func reply(_ result: InferenceRunner.Result) {
+        let response: IPCFrame.Response
         switch result {
         case let .output(json, cpu):
             response = IPCFrame.Response(kind: .output, id: request.id, status: 200, cpuNanoseconds: cpu, payload: json)
         case let .error(status, detail):
             response = IPCFrame.Response(kind: .error, id: request.id, status: UInt16(status), cpuNanoseconds: 0, payload: Array(detail.utf8))
         }
-        job.connection.send(IPCFrame.encode(response))
+        connection.send(IPCFrame.encode(response))
     }
 }

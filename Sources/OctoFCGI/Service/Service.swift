@@ -35,6 +35,17 @@ public protocol Service: Sendable {
     /// becomes `500 {"detail":"Internal Server Error"}` and goes to the log.
     func infer(_ input: Input) throws -> Output
 
+    /// Answers several `/infer` requests in one call, in order: one output per
+    /// input. Implement it (and set ``batchesInference``) when the model is faster
+    /// on a batch, as most neural networks are; the model owner then groups
+    /// requests that arrive within `--max-batch-delay-ms` into one call of up to
+    /// `--max-batch-size`. Each client still gets its own answer; a throw fails
+    /// every request of the batch.
+    func inferBatch(_ inputs: [Input]) throws -> [Output]
+
+    /// Whether the model owner should batch `/infer` calls through ``inferBatch(_:)``.
+    static var batchesInference: Bool { get }
+
     /// Called in the model-owning process after `setup()`, before serving.
     func onServerStartup() async throws
 
@@ -66,6 +77,8 @@ extension Service {
     public func onServerStartup() async throws {}
     public func onServerShutdown() async throws {}
     public static var storesAssets: Bool { false }
+    public func inferBatch(_ inputs: [Input]) throws -> [Output] { try inputs.map(infer) }
+    public static var batchesInference: Bool { false }
     public func storeAssets() async throws {}
     public static var endpoints: [Endpoint<Self>] { [] }
     public static var maxConcurrency: Int { 1 }

@@ -10,6 +10,8 @@ public struct ServiceDescriptor: Sendable {
     public let storesAssets: Bool
     /// How many calls the model owner may run at once.
     public let maxConcurrency: Int
+    /// Whether `/infer` calls may be grouped into `inferBatch` calls.
+    public let batchesInference: Bool
     /// `/infer` first, then the extra endpoints.
     public let api: APIDescription
     let makeHost: @Sendable () -> any ServiceHosting
@@ -24,6 +26,7 @@ public struct ServiceDescriptor: Sendable {
         name = S.serviceName
         storesAssets = S.storesAssets
         maxConcurrency = max(1, S.maxConcurrency)
+        batchesInference = S.batchesInference
         api = APIDescription(
             title: S.serviceName,
             endpoints: endpoints.map {
@@ -61,6 +64,8 @@ protocol ServiceHosting: AnyObject, Sendable {
     func setup() async throws
     /// Runs endpoint `index` on JSON `input`; throws the service's error.
     func call(endpoint index: Int, input: [UInt8]) throws -> [UInt8]
+    /// Runs `/infer` on several JSON inputs in one `inferBatch` call; one result per input, in order.
+    func inferBatch(_ inputs: [[UInt8]]) -> [Result<[UInt8], any Error>]
     func onServerStartup() async throws
     func onServerShutdown() async throws
     func storeAssets() async throws
@@ -78,7 +83,37 @@ final class ServiceHost<S: Service>: ServiceHosting, @unchecked Sendable {
 
     func setup() async throws { try await service.setup() }
     func call(endpoint index: Int, input: [UInt8]) throws -> [UInt8] { try endpoints[index].call(service, input) }
+    func inferBatch(_ inputs: [[UInt8]]) -> [Result<[UInt8], any Error>] {
+        var results = [Result<[UInt8], any Error>](repeating: .failure(BatchError.notRun), count: inputs.count)
+        var decoded: [(index: Int, input: S.Input)] = []
+        for (index, raw) in inputs.enumerated() {
+            do { decoded.append((index, try JSONDecoder().decode(S.Input.self, from: Data(raw)))) } catch { results[index] = .failure(error) }
+        }
+        guard !decoded.isEmpty else { return results }
+        do {
+            let outputs = try service.inferBatch(decoded.map(\.input))
+            guard outputs.count == decoded.count else { throw BatchError.countMismatch(inputs: decoded.count, outputs: outputs.count) }
+            for (item, output) in zip(decoded, outputs) { results[item.index] = Result { try OutputEncoder.encode(output) } }
+        } catch {
+            for item in decoded { results[item.index] = .failure(error) }
+        }
+        return results
+    }
+
     func onServerStartup() async throws { try await service.onServerStartup() }
     func onServerShutdown() async throws { try await service.onServerShutdown() }
     func storeAssets() async throws { try await service.storeAssets() }
+}
+
+/// Why a batched call produced no output for an input.
+enum BatchError: Error, CustomStringConvertible {
+    case notRun
+    case countMismatch(inputs: Int, outputs: Int)
+
+    var description: String {
+        switch self {
+        case .notRun: "the batch was not run"
+        case let .countMismatch(inputs, outputs): "inferBatch returned \(outputs) outputs for \(inputs) inputs"
+        }
+    }
 }

@@ -32,6 +32,9 @@ struct ChildConfig: Codable, Sendable {
     var maxQueue: Int
     /// `--request-timeout` in seconds (0: none).
     var requestTimeout: Double
+    /// `--max-batch-size` and `--max-batch-delay-ms` (in seconds here).
+    var maxBatchSize: Int
+    var maxBatchDelay: Double
 
     static let environmentKey = "OCTOAI_CHILD"
 

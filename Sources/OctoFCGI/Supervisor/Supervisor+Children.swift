@@ -9,7 +9,8 @@ extension Supervisor {
         let childConfig = ChildConfig(
             role: role, index: index, serviceName: service.name, logLevel: config.logLevel, asyncEnable: config.asyncEnable,
             ownerSocket: ownerSocket, transport: config.transport == "scgi" ? .scgi : .fastcgi, threads: config.threads,
-            maxBodySize: config.maxBodySize, drainTimeout: config.drainTimeout, maxQueue: config.maxQueue, requestTimeout: config.requestTimeout)
+            maxBodySize: config.maxBodySize, drainTimeout: config.drainTimeout, maxQueue: config.maxQueue, requestTimeout: config.requestTimeout,
+            maxBatchSize: config.maxBatchSize, maxBatchDelay: config.maxBatchDelayMilliseconds / 1000)
         guard let report = try? UnixSocket.makePipe() else {
             logger.error("cannot create a pipe; retrying \(childConfig.title) in 1 s")
             scheduled.append((MonotonicClock.nanoseconds() + 1_000_000_000, role, index))

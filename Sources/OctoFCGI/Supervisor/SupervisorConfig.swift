@@ -19,6 +19,10 @@ public struct SupervisorConfig: Sendable {
     public var maxQueue: Int = ServeDefaults.maxQueue
     /// Seconds an inference may take before its client gets 504 (0: no limit).
     public var requestTimeout: Double = 0
+    /// Largest `inferBatch` call for services that batch (1: no batching).
+    public var maxBatchSize: Int = ServeDefaults.maxBatchSize
+    /// How long the batcher waits for a batch to fill after its first request.
+    public var maxBatchDelayMilliseconds: Double = ServeDefaults.maxBatchDelayMilliseconds
 
     public init(endpoint: Endpoint, workers: Int, threads: Int, asyncEnable: Bool, maxBodySize: Int, drainTimeout: Double, setupRetries: Int, logLevel: String) {
         self.endpoint = endpoint
@@ -37,4 +41,8 @@ public enum ServeDefaults {
     /// Enough to absorb bursts at the default 2 x 8 threads, small enough that a
     /// queued request does not wait minutes behind a slow model.
     public static let maxQueue = 128
+    /// Large enough for BLAS to reach its speed, small enough to keep one batch's latency low.
+    public static let maxBatchSize = 32
+    /// A lone request pays at most this; a burst fills batches well before it.
+    public static let maxBatchDelayMilliseconds = 2.0
 }

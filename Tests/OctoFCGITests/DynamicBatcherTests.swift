@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+
+@testable import OctoFCGI
+
+@Suite struct DynamicBatcherTests {
+    @Test func groupsWhatIsWaitingUpToTheSizeInOrder() {
+        let batcher = DynamicBatcher<Int>(maxSize: 4, maxDelay: 0) { _ in true }
+        for i in 0..<10 { #expect(batcher.push(i)) }
+        #expect(batcher.next() == [0, 1, 2, 3])
+        #expect(batcher.next() == [4, 5, 6, 7])
+        #expect(batcher.next() == [8, 9])
+    }
+
+    @Test func neverJumpsOverAnUnbatchableJob() {
+        // Odd numbers stand for calls to other endpoints: they run alone, in their turn.
+        let batcher = DynamicBatcher<Int>(maxSize: 8, maxDelay: 0) { $0 % 2 == 0 }
+        for i in [0, 2, 3, 4, 6, 5] { _ = batcher.push(i) }
+        #expect(batcher.next() == [0, 2])
+        #expect(batcher.next() == [3])
+        #expect(batcher.next() == [4, 6])
+        #expect(batcher.next() == [5])
+    }
+
+    @Test func waitsUpToTheDelayForTheBatchToFill() {
+        let batcher = DynamicBatcher<Int>(maxSize: 3, maxDelay: 5) { _ in true }
+        _ = batcher.push(1)
+        Thread.detachNewThread {
+            usleep(50_000)
+            _ = batcher.push(2)
+            _ = batcher.push(3)
+        }
+        // Full before the 5 s delay: returned as soon as the third arrives.
+        let start = Date()
+        #expect(batcher.next() == [1, 2, 3])
+        #expect(Date().timeIntervalSince(start) < 4)
+    }
+
+    @Test func aLoneJobLeavesAfterTheDelay() {
+        let batcher = DynamicBatcher<Int>(maxSize: 32, maxDelay: 0.05) { _ in true }
+        _ = batcher.push(7)
+        let start = Date()
+        #expect(batcher.next() == [7])
+        let waited = Date().timeIntervalSince(start)
+        #expect(waited >= 0.05)
+    }
+
+    @Test func sizeOneMeansNoBatching() {
+        let batcher = DynamicBatcher<Int>(maxSize: 1, maxDelay: 10) { _ in true }
+        _ = batcher.push(1)
+        _ = batcher.push(2)
+        #expect(batcher.next() == [1])
+        #expect(batcher.next() == [2])
+    }
+
+    @Test func refusesPastTheQueueLimit() {
+        let batcher = DynamicBatcher<Int>(maxSize: 1, maxDelay: 0) { _ in true }
+        #expect(batcher.push(1, limit: 2))
+        #expect(batcher.push(2, limit: 2))
+        #expect(!batcher.push(3, limit: 2))
+        #expect(batcher.count == 2)
+    }
+}
+
+@Suite struct BatchFanOutTests {
+    struct Doubler: Service {
+        static var batchesInference: Bool { true }
+        func infer(_ input: Int) throws -> Int { input * 2 }
+        func inferBatch(_ inputs: [Int]) throws -> [Int] {
+            if inputs.contains(13) { throw HTTPError(status: 422, detail: "unlucky batch") }
+            if inputs.contains(666) { throw CancellationError() }
+            if inputs.contains(7) { return [] }
+            return inputs.map { $0 * 2 }
+        }
+    }
+
+    func run(_ inputs: [String]) throws -> [InferenceRunner.Result] {
+        let host = try ServiceDescriptor(Doubler.self).makeHost()
+        let runner = InferenceRunner(host: host, logger: .init(label: "test"))
+        return runner.runBatch(inputs: inputs.map { Array($0.utf8) }, requestIDs: inputs.indices.map(UInt64.init))
+    }
+
+    func describe(_ results: [InferenceRunner.Result]) -> [String] {
+        results.map {
+            switch $0 {
+            case let .output(json, _): String(decoding: json, as: UTF8.self)
+            case let .error(status, detail): "\(status) \(detail)"
+            }
+        }
+    }
+
+    @Test func eachInputGetsItsOwnOutputInOrder() throws {
+        #expect(describe(try run(["1", "2", "3"])) == ["2", "4", "6"])
+    }
+
+    @Test func aFailingBatchFailsEachOfItsRequests() throws {
+        #expect(describe(try run(["1", "13"])) == ["422 unlucky batch", "422 unlucky batch"])
+        #expect(describe(try run(["1", "666"])) == ["500 Internal Server Error", "500 Internal Server Error"])
+        #expect(describe(try run(["1", "7"])) == ["500 Internal Server Error", "500 Internal Server Error"])
+    }
+
+    @Test func anUndecodableInputFailsAloneAndTheRestRun() throws {
+        #expect(describe(try run(["1", "\"x\"", "3"])) == ["2", "500 Internal Server Error", "6"])
+    }
+}
