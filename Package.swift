@@ -33,6 +33,8 @@ let package = Package(
         // all-MiniLM-L6-v2 sentence embeddings: safetensors, WordPiece, BERT encoder on BLAS.
         // Deliberately independent of OctoFCGI so it can be tested and reused alone.
         .target(name: "MiniLM", dependencies: ["COpenBLAS"]),
+        // In-process speed check of MiniLM (the Swift side of ../shared/bench/minilm/bench_encode.py).
+        .executableTarget(name: "minilm-speed", dependencies: ["MiniLM"]),
         // `@Schema`: field defaults and doc comments of Input/Output types, for the derived JSON Schema.
         .macro(
             name: "OctoFCGIMacros",

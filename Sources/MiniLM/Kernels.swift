@@ -57,7 +57,7 @@ enum Kernels {
         let invSqrt2: Float = 0.70710678118654752440
         for i in 0..<count {
             let v = x[i]
-            x[i] = 0.5 * v * (1 + erff(v * invSqrt2))
+            x[i] = 0.5 * v * (1 + FastMath.erf(v * invSqrt2))
         }
     }
 
@@ -67,12 +67,9 @@ enum Kernels {
             let v = x + row * width
             var maximum = -Float.infinity
             for i in 0..<width { maximum = max(maximum, v[i]) }
+            for i in 0..<width { v[i] = FastMath.exp(v[i] - maximum) }
             var sum: Float = 0
-            for i in 0..<width {
-                let e = expf(v[i] - maximum)
-                v[i] = e
-                sum += e
-            }
+            for i in 0..<width { sum += v[i] }
             let inverse = 1 / sum
             for i in 0..<width { v[i] *= inverse }
         }
