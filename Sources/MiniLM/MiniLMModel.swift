@@ -10,6 +10,9 @@ import Foundation
 public final class MiniLMModel: Sendable {
     /// Length of every embedding.
     public static let dimension = 384
+    /// Tokens the model reads per text, `[CLS]` and `[SEP]` included; the rest
+    /// of a longer text is ignored (sentence-transformers' `max_seq_length`).
+    public static let maxTokens = WordPieceTokenizer.maxLength
     /// Tokens encoded per BLAS pass. Bounds the scratch memory of a large batch
     /// (about 40 KB per token) while keeping the matrices big enough for BLAS.
     static let tokensPerPass = 2048
@@ -24,15 +27,19 @@ public final class MiniLMModel: Sendable {
     ///   - threads: OpenBLAS threads. Default 1 because the server runs several
     ///     processes and threads of its own; more BLAS threads per process would
     ///     oversubscribe the cores. This is process-wide (``setBLASThreads(_:)``).
-    /// - Throws: ``ModelFilesError`` naming a missing or invalid file (a missing
-    ///   file means `octoai store-assets` has not been run), ``SafeTensorsError``.
+    /// - Throws: ``ModelFilesError`` naming the missing or invalid file (a missing
+    ///   file means `octoai store-assets` has not been run).
     public init(directory: URL, threads: Int = 1) throws {
         try ModelFiles.check(directory: directory)
         try Self.checkConfig(directory.appendingPathComponent(ModelFiles.config))
         Self.setBLASThreads(threads)
         tokenizer = try WordPieceTokenizer(vocabularyFile: directory.appendingPathComponent(ModelFiles.vocabulary).path)
-        let weights = try SafeTensors(path: directory.appendingPathComponent(ModelFiles.weights).path)
-        encoder = try BertEncoder(weights: weights)
+        do {
+            let weights = try SafeTensors(path: directory.appendingPathComponent(ModelFiles.weights).path)
+            encoder = try BertEncoder(weights: weights)
+        } catch let error as SafeTensorsError {
+            throw ModelFilesError.invalid(ModelFiles.weights, error.description)
+        }
     }
 
     /// Sets how many threads OpenBLAS uses in this process (at least 1).

@@ -52,7 +52,7 @@ public enum ModelFiles {
 }
 
 /// Why the model files could not be used.
-public enum ModelFilesError: Error, CustomStringConvertible, Equatable {
+public enum ModelFilesError: LocalizedError, CustomStringConvertible, Equatable {
     /// A required file is absent from the model directory.
     case missing(String, directory: String)
     /// A file exists but cannot be read.
@@ -70,4 +70,6 @@ public enum ModelFilesError: Error, CustomStringConvertible, Equatable {
             "MiniLM model file \(file) is invalid: \(why); delete it and run `octoai store-assets` again"
         }
     }
+
+    public var errorDescription: String? { description }
 }

@@ -15,19 +15,19 @@ import Foundation
 /// Format: 8-byte little-endian header length `N`, `N` bytes of JSON
 /// (`{"name": {"dtype", "shape", "data_offsets": [begin, end]}, "__metadata__": {...}}`),
 /// then the data section that the offsets are relative to.
-public final class SafeTensors: @unchecked Sendable {
+final class SafeTensors: @unchecked Sendable {
     /// One tensor's entry in the header.
-    public struct TensorInfo: Sendable, Equatable {
-        public let dtype: String
-        public let shape: [Int]
+    struct TensorInfo: Sendable, Equatable {
+        let dtype: String
+        let shape: [Int]
         /// Byte range inside the data section.
-        public let dataOffsets: Range<Int>
+        let dataOffsets: Range<Int>
     }
 
     /// Tensors by name, as listed in the header.
-    public let tensors: [String: TensorInfo]
+    let tensors: [String: TensorInfo]
     /// The optional `__metadata__` string map.
-    public let metadata: [String: String]
+    let metadata: [String: String]
 
     // Immutable after init and never written through, hence @unchecked Sendable.
     private let base: UnsafeRawPointer
@@ -39,7 +39,7 @@ public final class SafeTensors: @unchecked Sendable {
 
     /// Maps the file at `path` and parses its header.
     /// - Throws: ``SafeTensorsError`` when the file cannot be opened or is malformed.
-    public init(path: String) throws {
+    init(path: String) throws {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { throw SafeTensorsError.cannotOpen(path, errno: errno) }
         defer { close(fd) }
@@ -72,7 +72,7 @@ public final class SafeTensors: @unchecked Sendable {
     /// The fp32 tensor `name` as a view into the mapped file (valid while `self` lives).
     /// - Throws: ``SafeTensorsError`` when the tensor is absent, not `F32`, or has
     ///   a different element count than `shape` implies.
-    public func floats(_ name: String) throws -> UnsafeBufferPointer<Float> {
+    func floats(_ name: String) throws -> UnsafeBufferPointer<Float> {
         guard let tensor = tensors[name] else { throw SafeTensorsError.missingTensor(name) }
         guard tensor.dtype == "F32" else { throw SafeTensorsError.wrongDType(name, tensor.dtype) }
         let count = tensor.shape.reduce(1, *)
@@ -91,7 +91,7 @@ public final class SafeTensors: @unchecked Sendable {
     }
 
     /// `floats(name)` after checking the tensor's shape is `shape`.
-    public func floats(_ name: String, shape: [Int]) throws -> UnsafeBufferPointer<Float> {
+    func floats(_ name: String, shape: [Int]) throws -> UnsafeBufferPointer<Float> {
         guard let tensor = tensors[name] else { throw SafeTensorsError.missingTensor(name) }
         guard tensor.shape == shape else { throw SafeTensorsError.wrongShape(name, expected: shape, found: tensor.shape) }
         return try floats(name)
@@ -142,14 +142,14 @@ public final class SafeTensors: @unchecked Sendable {
 }
 
 /// Why a `.safetensors` file or tensor could not be used.
-public enum SafeTensorsError: Error, CustomStringConvertible, Equatable {
+enum SafeTensorsError: Error, CustomStringConvertible, Equatable {
     case cannotOpen(String, errno: Int32)
     case malformed(String, String)
     case missingTensor(String)
     case wrongDType(String, String)
     case wrongShape(String, expected: [Int], found: [Int])
 
-    public var description: String {
+    var description: String {
         switch self {
         case let .cannotOpen(path, code): "cannot open \(path): \(String(cString: strerror(code)))"
         case let .malformed(what, why): "malformed safetensors (\(what)): \(why)"

@@ -7,25 +7,25 @@ import Foundation
 /// Why the vocabulary is keyed by UTF-8 bytes and not `String`: Swift strings
 /// compare by canonical equivalence, so the NFD jamo `ᄒ ᅡ` would find the vocab
 /// entry for the syllable `하`; the reference compares code points exactly.
-public struct WordPieceTokenizer: Sendable {
+struct WordPieceTokenizer: Sendable {
     /// Pieces per text including `[CLS]` and `[SEP]` (sentence-transformers'
     /// `max_seq_length`; `tokenizer.json`'s 128 is overridden by it).
-    public static let maxLength = 256
+    static let maxLength = 256
     /// Longer words become one `[UNK]` (HF `max_input_chars_per_word`).
     static let maxScalarsPerWord = 100
     static let specialTokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 
     private let vocab: [[UInt8]: Int]
     private let specials: [(scalars: [Unicode.Scalar], id: Int)]
-    public let unknownID: Int
-    public let clsID: Int
-    public let sepID: Int
-    public let padID: Int
-    public let vocabularySize: Int
+    let unknownID: Int
+    let clsID: Int
+    let sepID: Int
+    let padID: Int
+    let vocabularySize: Int
     private let basic = BasicTokenizer()
 
     /// Loads `vocab.txt` (one token per line; the line number is the id).
-    public init(vocabularyFile path: String) throws {
+    init(vocabularyFile path: String) throws {
         guard let data = FileManager.default.contents(atPath: path) else {
             throw ModelFilesError.unreadable(path)
         }
@@ -33,7 +33,7 @@ public struct WordPieceTokenizer: Sendable {
     }
 
     /// Builds the tokenizer from the bytes of a `vocab.txt`.
-    public init(vocabulary data: Data) throws {
+    init(vocabulary data: Data) throws {
         var vocab: [[UInt8]: Int] = [:]
         var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
         if lines.last?.isEmpty == true { lines.removeLast() }
@@ -57,7 +57,7 @@ public struct WordPieceTokenizer: Sendable {
     }
 
     /// Token ids of `text`: `[CLS]`, at most `maxLength - 2` pieces, `[SEP]`.
-    public func tokenize(_ text: String) -> [Int] {
+    func tokenize(_ text: String) -> [Int] {
         var ids = [clsID]
         let budget = Self.maxLength - 1
         for segment in segments(text) {

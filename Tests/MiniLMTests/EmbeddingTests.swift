@@ -1,5 +1,6 @@
 import Foundation
 import MiniLM
+import Synchronization
 import Testing
 
 @Suite struct EmbeddingTests {
@@ -47,6 +48,28 @@ import Testing
             let cosine = MiniLMFixture.cosine(e[0], e[1])
             #expect(abs(cosine - pair.cosine) <= 1e-5, "\(pair.a) / \(pair.b): \(cosine) vs \(pair.cosine)")
         }
+    }
+
+    /// One shared model, many threads: same answers as serially.
+    @Test func concurrentCallsAgree() throws {
+        let reference = try MiniLMFixture.reference.get()
+        let model = try MiniLMFixture.model.get()
+        let texts = reference.sentences.prefix(8).map(\.text)
+        let serial = try model.embed(texts)
+        let worst = Mutex<Float>(0)
+        let failures = Mutex(0)
+        DispatchQueue.concurrentPerform(iterations: 6) { i in
+            // Each thread sends the texts rotated by i, so batches differ between threads.
+            let order = (0..<texts.count).map { ($0 + i) % texts.count }
+            guard let out = try? model.embed(order.map { texts[$0] }), out.count == texts.count else {
+                failures.withLock { $0 += 1 }
+                return
+            }
+            let diff = zip(order, out).map { MiniLMFixture.maxAbsDiff($1, serial[$0]) }.max() ?? 0
+            worst.withLock { $0 = max($0, diff) }
+        }
+        #expect(failures.withLock { $0 } == 0)
+        #expect(worst.withLock { $0 } <= 1e-6)
     }
 
     @Test func emptyInputGivesNoEmbeddings() throws {

@@ -1,5 +1,5 @@
 import Foundation
-import MiniLM
+@testable import MiniLM
 import Testing
 
 @Suite struct TokenizerTests {
