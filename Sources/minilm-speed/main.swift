@@ -2,7 +2,8 @@
 // ../shared/bench/minilm/bench_encode.py (same corpora, same points):
 //   short-b1 / long-b1   one embed([text]) call per text, cycling the corpus
 //   short-b32 / long-b32 embed(32 texts) per call
-// Usage: minilm-speed [--threads N] [--duration S] [--model-dir DIR] [--corpus-dir DIR]
+// Usage: minilm-speed [--threads N] [--duration S] [--points short-b1,long-b32,...]
+//                     [--model-dir DIR] [--corpus-dir DIR]
 import Foundation
 import MiniLM
 
@@ -18,6 +19,14 @@ let duration = Double(option("--duration", "5")) ?? 5
 let modelDir = URL(fileURLWithPath: option("--model-dir", root.appendingPathComponent(".build-cache/minilm").path))
 let corpusDir = URL(fileURLWithPath: option("--corpus-dir", root.appendingPathComponent("../shared/bench/minilm").standardized.path))
 
+/// CPU seconds of the whole process (all threads): throughput per CPU second is
+/// what a busy, shared machine cannot distort much, unlike wall time.
+func cpuSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
 func lines(_ name: String) throws -> [String] {
     try String(contentsOf: corpusDir.appendingPathComponent(name), encoding: .utf8)
         .split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -28,13 +37,18 @@ let model = try MiniLMModel(directory: modelDir, threads: threads)
 print("threads \(threads), load \(String(format: "%.3f", Date().timeIntervalSince(start))) s")
 let corpora = ["short": try lines("corpus_short.txt"), "long": try lines("corpus_long.txt")]
 
-for (name, batch) in [("short", 1), ("short", 32), ("long", 1), ("long", 32)] {
-    let corpus = corpora[name]!
+let points = option("--points", "short-b1,short-b32,long-b1,long-b32").split(separator: ",").map(String.init)
+for point in points {
+    let parts = point.split(separator: "-b")
+    guard parts.count == 2, let batch = Int(parts[1]), batch > 0 else { fatalError("bad point \(point)") }
+    let name = String(parts[0])
+    guard let corpus = corpora[name] else { fatalError("no corpus \(name)") }
     _ = try model.embed(Array(corpus.prefix(batch)))  // warm up
     var latencies: [Double] = []
     var sentences = 0
     var next = 0
     let began = Date()
+    let cpuBegan = cpuSeconds()
     while Date().timeIntervalSince(began) < duration {
         let texts = (0..<batch).map { corpus[(next + $0) % corpus.count] }
         next += batch
@@ -44,7 +58,11 @@ for (name, batch) in [("short", 1), ("short", 32), ("long", 1), ("long", 32)] {
         sentences += batch
     }
     let elapsed = Date().timeIntervalSince(began)
+    let cpu = cpuSeconds() - cpuBegan
     latencies.sort()
     let p50 = latencies[latencies.count / 2]
-    print(String(format: "%@-b%d: %.1f sentences/s, p50 %.2f ms per call (%d calls)", name, batch, Double(sentences) / elapsed, p50, latencies.count))
+    print(String(
+        format: "%@-b%d: %.1f sentences/s wall, %.1f per CPU second, p50 %.2f ms per call (%d calls)",
+        name, batch, Double(sentences) / elapsed, Double(sentences) / cpu, p50, latencies.count
+    ))
 }
