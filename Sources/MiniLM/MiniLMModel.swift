@@ -14,8 +14,9 @@ public final class MiniLMModel: Sendable {
     /// of a longer text is ignored (sentence-transformers' `max_seq_length`).
     public static let maxTokens = WordPieceTokenizer.maxLength
     /// Tokens encoded per BLAS pass. Bounds the scratch memory of a large batch
-    /// (about 40 KB per token) while keeping the matrices big enough for BLAS.
-    static let tokensPerPass = 2048
+    /// (about 15 KB per token, so 15 MB; RSS matters as several processes serve)
+    /// while keeping the matrices far past the size where BLAS is efficient.
+    static let tokensPerPass = 1024
 
     private let tokenizer: WordPieceTokenizer
     private let encoder: BertEncoder

@@ -66,3 +66,6 @@ for point in points {
         name, batch, Double(sentences) / elapsed, Double(sentences) / cpu, p50, latencies.count
     ))
 }
+
+let status = (try? String(contentsOfFile: "/proc/self/status", encoding: .utf8)) ?? ""
+print(status.split(separator: "\n").filter { $0.hasPrefix("VmRSS") || $0.hasPrefix("VmHWM") }.joined(separator: ", "))
