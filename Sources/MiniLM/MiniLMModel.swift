@@ -27,7 +27,8 @@ public final class MiniLMModel: Sendable {
     ///   - directory: the folder holding ``ModelFiles/required``.
     ///   - threads: OpenBLAS threads. Default 1 because the server runs several
     ///     processes and threads of its own; more BLAS threads per process would
-    ///     oversubscribe the cores. This is process-wide (``setBLASThreads(_:)``).
+    ///     oversubscribe the cores. This is process-wide (``setBLASThreads(_:)``)
+    ///     and overrides `OPENBLAS_NUM_THREADS`.
     /// - Throws: ``ModelFilesError`` naming the missing or invalid file (a missing
     ///   file means `octoai store-assets` has not been run).
     public init(directory: URL, threads: Int = 1) throws {
