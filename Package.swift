@@ -7,6 +7,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .library(name: "OctoFCGI", targets: ["OctoFCGI"]),
+        .library(name: "MiniLM", targets: ["MiniLM"]),
         .executable(name: "octoai", targets: ["octoai"]),
     ],
     dependencies: [
@@ -24,6 +25,17 @@ let package = Package(
             pkgConfig: "fcgi",
             providers: [.apt(["libfcgi-dev"])]
         ),
+        // OpenBLAS's cblas.h (Debian: libopenblas-dev), for the MiniLM encoder's matmuls.
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"])]
+        ),
+        // all-MiniLM-L6-v2 sentence embeddings: safetensors, WordPiece, BERT encoder on BLAS.
+        // Deliberately independent of OctoFCGI so it can be tested and reused alone.
+        .target(name: "MiniLM", dependencies: ["COpenBLAS"]),
+        // In-process speed check of MiniLM (the Swift side of ../shared/bench/minilm/bench_encode.py).
+        .executableTarget(name: "minilm-speed", dependencies: ["MiniLM"]),
         // `@Schema`: field defaults and doc comments of Input/Output types, for the derived JSON Schema.
         .macro(
             name: "OctoFCGIMacros",
@@ -54,6 +66,8 @@ let package = Package(
                 .product(name: "SwiftSyntaxMacrosTestSupport", package: "swift-syntax"),
             ]
         ),
+        // Tokenizer and embeddings against ../shared/fixtures/minilm-reference.json.
+        .testTarget(name: "MiniLMTests", dependencies: ["MiniLM"]),
         // Real nginx + real `octoai` processes, spoken to over HTTP.
         .testTarget(name: "EndToEndTests", dependencies: ["OctoFCGI", "octoai"]),
     ]

