@@ -57,7 +57,7 @@ let package = Package(
             ]
         ),
         // The services built into the `octoai` binary (EchoService, ...).
-        .target(name: "Examples", dependencies: ["OctoFCGI"]),
+        .target(name: "Examples", dependencies: ["OctoFCGI", "MiniLM"]),
         .executableTarget(name: "octoai", dependencies: ["OctoFCGI", "Examples"]),
         .testTarget(
             name: "OctoFCGITests",

@@ -5,4 +5,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
 swift build --build-tests
+# The MiniLM tests need the 90 MB model: fetched once into .build-cache (a no-op when present).
+OCTOAI_VOLUME_PATH="$PWD/.build-cache" .build/debug/octoai --service-class MiniLMService store-assets
 swift test --skip-build

@@ -13,7 +13,7 @@ import Glibc
         let r = try CLI.run(["--service-class", "Nope", "api-schema"])
         #expect(r.status != 0)
         #expect(r.stderr.contains("unknown service class \"Nope\""))
-        #expect(r.stderr.contains("EchoService, EchoServiceWithAssets, TypesService, BatchEchoService"))
+        #expect(r.stderr.contains("MiniLMService, EchoService, EchoServiceWithAssets, TypesService, BatchEchoService"))
         #expect(r.stdout.isEmpty)
     }
 
@@ -42,6 +42,17 @@ import Glibc
         try check.run()
         check.waitUntilExit()
         #expect(check.terminationStatus == 0, "openapi-spec-validator rejected the \(service) document")
+    }
+
+    @Test func theDefaultServiceIsMiniLM() throws {
+        let schema = try CLI.run(["api-schema"], service: nil)
+        #expect(schema.status == 0)
+        #expect(schema.stdout.contains(#""title":"MiniLMService""#))
+        #expect(schema.stdout.contains(#""/similarity""#))
+        #expect(try CLI.run(["store-assets", "--check-is-needed"], service: nil).status == 10)
+        let setup = try CLI.run(["setup-service"], service: nil, environment: ["OCTOAI_VOLUME_PATH": "/nonexistent/volume"])
+        #expect(setup.status == 1)
+        #expect(setup.stderr.contains("octoai store-assets"))
     }
 
     @Test func storeAssetsCheckIsNeeded() throws {
@@ -103,7 +114,7 @@ import Glibc
         let port = try Stack.freePort()
         let log = NSTemporaryDirectory() + "run-\(UUID().uuidString).log"
         defer { try? FileManager.default.removeItem(atPath: log) }
-        let run = try Stack.launch(Stack.executable, ["run", "--port", String(port), "--workers", "1", "--threads", "2"], environment: ["SETUP_SECONDS": "0"], log: log)
+        let run = try Stack.launch(Stack.executable, ["--service-class", "EchoService", "run", "--port", String(port), "--workers", "1", "--threads", "2"], environment: ["SETUP_SECONDS": "0"], log: log)
         let client = HTTPClient(port: port)
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline, (try? client.get("/healthcheck"))?.status != 200 { usleep(20_000) }

@@ -8,10 +8,16 @@ enum CLI {
         var stderr: String
     }
 
-    static func run(_ arguments: [String], environment: [String: String] = [:], timeout: Double = 60, executable: String = Stack.executable) throws -> Result {
+    /// Runs `executable` with `arguments`, after `--service-class service` unless
+    /// `service` is nil (the binary's default service, or arguments that name one).
+    static func run(
+        _ arguments: [String], service: String? = "EchoService", environment: [String: String] = [:], timeout: Double = 60,
+        executable: String = Stack.executable
+    ) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
+        let named = arguments.contains("--service-class")
+        process.arguments = (service == nil || named ? [] : ["--service-class", service!]) + arguments
         process.environment = ProcessInfo.processInfo.environment.merging(["SETUP_SECONDS": "0"].merging(environment) { $1 }) { $1 }
         let out = Pipe()
         let err = Pipe()
