@@ -49,6 +49,9 @@ public struct EchoService: Service {
 
     public init() {}
 
+    /// Stateless: any number of calls may run at once (`--model-concurrency`).
+    public static var maxConcurrency: Int { 64 }
+
     /// `POST /upload`: the file's size, its first 8 bytes in hex, the label and the file name.
     public func upload(_ form: UploadForm) throws -> UploadOutput {
         let head = form.file.data.prefix(8).map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined()

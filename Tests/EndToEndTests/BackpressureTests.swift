@@ -46,3 +46,33 @@ import Testing
         #expect(try stack.client.post("/infer", json: #"{"prompt":"fast"}"#).status == 200)
     }
 }
+
+/// `--model-concurrency`: a thread-safe service's calls run in parallel in the model owner.
+@Suite struct ModelConcurrencyTests {
+    /// Wall time for four concurrent `sleep:0.5` calls.
+    func fourConcurrentSleeps(_ arguments: [String]) throws -> Double {
+        var options = Stack.Options()
+        options.arguments = ["--workers", "1", "--threads", "8"] + arguments
+        let stack = try Stack(options)
+        defer { stack.stop() }
+        let client = stack.client
+        let started = Date()
+        let requests = (0..<4).map { _ in BackgroundRequest { try client.post("/infer", json: #"{"prompt":"sleep:0.5"}"#) } }
+        for r in requests { #expect(try r.response().status == 200) }
+        return Date().timeIntervalSince(started)
+    }
+
+    @Test func fourCallsRunAtOnceWithConcurrencyFour() throws {
+        #expect(try fourConcurrentSleeps(["--model-concurrency", "4"]) < 1.5)
+    }
+
+    @Test func oneAtATimeByDefault() throws {
+        #expect(try fourConcurrentSleeps([]) >= 2.0)
+    }
+
+    @Test func aServiceThatIsNotThreadSafeRefusesConcurrency() throws {
+        let r = try CLI.run(["fcgi", "--socket", "/tmp/unused.sock", "--model-concurrency", "2"], service: "TypesService")
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("TypesService allows at most 1 concurrent calls"))
+    }
+}

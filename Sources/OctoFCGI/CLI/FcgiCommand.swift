@@ -10,11 +10,7 @@ struct FcgiCommand: ParsableCommand {
     @OptionGroup var serve: ServeOptions
 
     func run() throws {
-        let service = try globals.start()
-        AssetVolume.exportVariables(for: service)
-        let config = try serve.supervisorConfig(transport: "fastcgi", logLevel: globals.resolvedLogLevel)
-        let code = try Supervisor(config: config, service: service).run()
-        if code != 0 { throw ExitCode(code) }
+        try serve.serve(transport: "fastcgi", globals: globals)
     }
 }
 

@@ -10,10 +10,6 @@ struct ScgiCommand: ParsableCommand {
     @OptionGroup var serve: ServeOptions
 
     func run() throws {
-        let service = try globals.start()
-        AssetVolume.exportVariables(for: service)
-        let config = try serve.supervisorConfig(transport: "scgi", logLevel: globals.resolvedLogLevel)
-        let code = try Supervisor(config: config, service: service).run()
-        if code != 0 { throw ExitCode(code) }
+        try serve.serve(transport: "scgi", globals: globals)
     }
 }

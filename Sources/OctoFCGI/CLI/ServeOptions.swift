@@ -30,6 +30,9 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Seconds an inference may take; past it the client gets 504 and a model stuck in the call is replaced (0: no limit; async mode).")
     var requestTimeout: Double = 0
 
+    @Option(help: "Inference calls the model runs at once; more than 1 only for services that declare themselves thread-safe.")
+    var modelConcurrency: Int = 1
+
     @Option(help: "Largest batch of /infer requests given to a service that batches (1: no batching).")
     var maxBatchSize: Int = ServeDefaults.maxBatchSize
 
@@ -64,6 +67,25 @@ struct ServeOptions: ParsableArguments {
         return (String(value[..<colon]), port)
     }
 
+    /// Runs the supervisor for the selected service until it stops (`fcgi`, `scgi`).
+    func serve(transport: String, globals: GlobalOptions) throws {
+        let service = try globals.start()
+        try check(for: service)
+        AssetVolume.exportVariables(for: service)
+        let config = try supervisorConfig(transport: transport, logLevel: globals.resolvedLogLevel)
+        let code = try Supervisor(config: config, service: service).run()
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    /// Checks the options that depend on the service.
+    func check(for service: ServiceDescriptor) throws {
+        guard modelConcurrency >= 1 else { throw ValidationError("--model-concurrency must be >= 1") }
+        guard modelConcurrency <= service.maxConcurrency else {
+            throw ValidationError(
+                "--model-concurrency \(modelConcurrency): \(service.name) allows at most \(service.maxConcurrency) concurrent calls (its maxConcurrency)")
+        }
+    }
+
     func supervisorConfig(transport: String, logLevel: String) throws -> SupervisorConfig {
         let endpoint: SupervisorConfig.Endpoint
         if let socket {
@@ -79,6 +101,7 @@ struct ServeOptions: ParsableArguments {
         config.maxQueue = maxQueue
         config.requestTimeout = requestTimeout
         config.maxBatchSize = maxBatchSize
+        config.modelConcurrency = modelConcurrency
         config.maxBatchDelayMilliseconds = maxBatchDelayMs
         return config
     }

@@ -24,7 +24,7 @@ enum ModelOwnerProcess {
                 runner: InferenceRunner(host: host, logger: logger), endpointCount: service.api.endpoints.count, maxQueue: config.maxQueue,
                 requestTimeout: config.requestTimeout,
                 batching: service.batchesInference && config.maxBatchSize > 1 ? (config.maxBatchSize, config.maxBatchDelay) : nil, logger: logger)
-            try server.start(path: config.ownerSocket, concurrency: service.maxConcurrency)
+            try server.start(path: config.ownerSocket, concurrency: config.modelConcurrency)
         } catch {
             logger.error("setup failed: \(String(describing: error))")
             ChildReport.setupFailed(String(describing: error)).send()

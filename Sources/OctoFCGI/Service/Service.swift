@@ -64,8 +64,9 @@ public protocol Service: Sendable {
     /// Extra `POST` endpoints besides `/infer`, each with its own input and output types.
     static var endpoints: [Endpoint<Self>] { get }
 
-    /// How many `infer` calls the model owner may run at once. Only a service whose
-    /// `infer` is safe to call concurrently should answer more than 1.
+    /// How many `infer` calls may safely run at once (the upper bound of
+    /// `--model-concurrency`, which defaults to 1). Only a service whose `infer`
+    /// is safe to call concurrently should answer more than 1.
     static var maxConcurrency: Int { get }
 
     /// The name `--service-class` selects this service by (the type's name by default).

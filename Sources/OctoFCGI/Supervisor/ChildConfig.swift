@@ -34,6 +34,8 @@ struct ChildConfig: Codable, Sendable {
     var requestTimeout: Double
     /// `--max-batch-size` and `--max-batch-delay-ms` (in seconds here).
     var maxBatchSize: Int
+    /// `--model-concurrency`: inference threads (async) or concurrent calls per responder (sync).
+    var modelConcurrency: Int
     var maxBatchDelay: Double
 
     static let environmentKey = "OCTOAI_CHILD"

@@ -24,7 +24,7 @@ enum ResponderProcess {
                 backend = ModelOwnerClient(socketPath: config.ownerSocket, status: status, requestTimeout: config.requestTimeout)
             } else {
                 let h = service.makeHost()
-                let b = InProcessBackend(runner: InferenceRunner(host: h, logger: logger), maxConcurrency: service.maxConcurrency)
+                let b = InProcessBackend(runner: InferenceRunner(host: h, logger: logger), maxConcurrency: config.modelConcurrency)
                 (host, syncBackend, backend) = (h, b, b)
             }
             let router = Router(

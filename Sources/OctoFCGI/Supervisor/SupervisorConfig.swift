@@ -19,6 +19,8 @@ public struct SupervisorConfig: Sendable {
     public var maxQueue: Int = ServeDefaults.maxQueue
     /// Seconds an inference may take before its client gets 504 (0: no limit).
     public var requestTimeout: Double = 0
+    /// Calls the model runs at once (at most the service's `maxConcurrency`).
+    public var modelConcurrency: Int = 1
     /// Largest `inferBatch` call for services that batch (1: no batching).
     public var maxBatchSize: Int = ServeDefaults.maxBatchSize
     /// How long the batcher waits for a batch to fill after its first request.

@@ -114,7 +114,10 @@ final class Stack: @unchecked Sendable {
     }
 
     func waitForHealth(_ status: Int, timeout: Double = 20) throws {
-        try waitFor("/healthcheck \(status)", timeout: timeout) { (try? client.get("/healthcheck"))?.status == status }
+        try waitFor("/healthcheck \(status)", timeout: timeout) {
+            guard backend.isRunning else { throw HTTPClient.Failure(description: "octoai exited (\(backend.terminationStatus)); log:\n\(log)") }
+            return (try? client.get("/healthcheck"))?.status == status
+        }
     }
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
