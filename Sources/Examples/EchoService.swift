@@ -63,12 +63,16 @@ public struct EchoService: Service {
         input.text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
     }
 
-    /// Sleeps `SETUP_SECONDS` (default 3, may be fractional); throws when `SETUP_FAIL=1`.
+    /// Sleeps `SETUP_SECONDS` (default 3, may be fractional); throws when `SETUP_FAIL=1`
+    /// or when the file `SETUP_FAIL_FILE` names exists.
     public mutating func setup() async throws {
         let env = ProcessInfo.processInfo.environment
         let seconds = env["SETUP_SECONDS"].flatMap(Double.init) ?? 3
         if seconds > 0 { try await Task.sleep(for: .milliseconds(Int(seconds * 1000))) }
-        if env["SETUP_FAIL"] == "1" { throw EchoSetupError() }
+        // SETUP_FAIL_FILE lets an operator (or a test) make a later setup fail, e.g. on reload.
+        if env["SETUP_FAIL"] == "1" || env["SETUP_FAIL_FILE"].map({ FileManager.default.fileExists(atPath: $0) }) == true {
+            throw EchoSetupError()
+        }
     }
 
     public func infer(_ input: Input) throws -> String {

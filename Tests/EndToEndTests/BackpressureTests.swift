@@ -10,7 +10,7 @@ import Testing
         defer { stack.stop() }
         let client = stack.client
         let started = Date()
-        // One runs, two wait, the other five are refused: the model runs one call at a time.
+        // One runs, two wait, the rest are refused: the model runs one call at a time.
         let requests = (0..<8).map { _ in
             BackgroundRequest {
                 let r = try client.post("/infer", json: #"{"prompt":"sleep:1"}"#)
@@ -19,8 +19,11 @@ import Testing
         }
         let answers = try requests.map { try $0.response() }
         let overloaded = answers.filter { $0.0.status == 503 }
-        #expect(answers.filter { $0.0.status == 200 }.count == 3)
-        #expect(overloaded.count == 5)
+        // Three are accepted when the first has left the queue for the model before the
+        // third arrives, two when all arrive first: either way the queue never holds more than 2.
+        let accepted = answers.filter { $0.0.status == 200 }.count
+        #expect((2...3).contains(accepted))
+        #expect(overloaded.count == 8 - accepted)
         for (response, seconds) in overloaded {
             #expect(response.text == #"{"detail":"Overloaded"}"#)
             #expect(response.header("retry-after") == "1")

@@ -14,6 +14,9 @@ public final class FastCGITransport: Transport, @unchecked Sendable {
     let threads: Int
     let limits: TransportLimits
     private let active = ManagedAtomic<Int>(0)
+    private let closing = ManagedAtomic<Bool>(false)
+
+    public func beginClosing() { closing.store(true, ordering: .releasing) }
 
     public var inFlight: Int { active.load(ordering: .acquiring) }
 
@@ -41,6 +44,9 @@ public final class FastCGITransport: Transport, @unchecked Sendable {
         while FCGX_Accept_r(&request) >= 0 {
             active.wrappingIncrement(ordering: .acquiringAndReleasing)
             serve(&request, handler)
+            // Draining: the answer goes out, then the connection closes, so nginx
+            // does not keep (and later reuse) a connection to a process that is leaving.
+            if closing.load(ordering: .acquiring) { request.keepConnection = 0 }
             FCGX_Finish_r(&request)
             active.wrappingDecrement(ordering: .acquiringAndReleasing)
         }

@@ -5,6 +5,9 @@ public protocol Transport: AnyObject, Sendable {
     func start(handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws
     /// Requests received and not yet fully answered (for draining).
     var inFlight: Int { get }
+    /// From now on, close each connection after the answer in progress instead of
+    /// keeping it for nginx's next request (the process is about to exit).
+    func beginClosing()
 }
 
 /// Limits every transport enforces before the router sees a request.

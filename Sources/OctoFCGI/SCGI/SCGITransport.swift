@@ -23,6 +23,9 @@ public final class SCGITransport: Transport, @unchecked Sendable {
 
     public var inFlight: Int { active.load(ordering: .acquiring) }
 
+    /// SCGI closes every connection after its answer already.
+    public func beginClosing() {}
+
     /// `receiveTimeout` bounds every receive and send on a connection (seconds):
     /// nginx sends a buffered request at once, so only a broken peer comes near it.
     public init(

@@ -7,6 +7,9 @@ struct ChildProcess {
     let pid: pid_t
     let role: ChildConfig.Role
     let index: Int
+    /// Which set of processes it belongs to: a reload starts generation n + 1
+    /// beside n, then retires n.
+    let generation: Int
     /// Read end of the child's report pipe (``ChildReport`` lines).
     let reportFD: Int32
     var pendingLine: [UInt8] = []

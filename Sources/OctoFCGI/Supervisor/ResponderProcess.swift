@@ -69,8 +69,16 @@ enum ResponderProcess {
 
     static func waitAndDrain(_ transport: any Transport, host: (any ServiceHosting)?, timeout: Double, logger: Logger) -> Never {
         while SignalPolicy.wait() != SIGTERM {}
+        transport.beginClosing()
         let deadline = MonotonicClock.nanoseconds() + UInt64(max(0, timeout) * 1e9)
-        while transport.inFlight > 0, MonotonicClock.nanoseconds() < deadline { usleep(5_000) }
+        // Done once nothing has been in flight for a moment: requests nginx sends
+        // on connections it still holds are answered (and those connections closed).
+        var quietSince = MonotonicClock.nanoseconds()
+        while MonotonicClock.nanoseconds() < deadline {
+            if transport.inFlight > 0 { quietSince = MonotonicClock.nanoseconds() }
+            if MonotonicClock.nanoseconds() - quietSince > 300_000_000 { break }
+            usleep(5_000)
+        }
         if transport.inFlight > 0 { logger.warning("drain timeout: \(transport.inFlight) request(s) still in flight") }
         if let host {
             try? ChildRuntime.runBlocking { try await host.onServerShutdown() }

@@ -5,33 +5,33 @@ import Glibc
 #endif
 
 extension Supervisor {
-    func startChild(_ role: ChildConfig.Role, index: Int) {
+    func startChild(_ role: ChildConfig.Role, index: Int, generation: Int) {
         let childConfig = ChildConfig(
             role: role, index: index, serviceName: service.name, logLevel: config.logLevel, asyncEnable: config.asyncEnable,
-            ownerSocket: ownerSocket, transport: config.transport == "scgi" ? .scgi : .fastcgi, threads: config.threads,
+            ownerSocket: ownerSocket(generation), transport: config.transport == "scgi" ? .scgi : .fastcgi, threads: config.threads,
             maxBodySize: config.maxBodySize, drainTimeout: config.drainTimeout, maxQueue: config.maxQueue, requestTimeout: config.requestTimeout,
             maxBatchSize: config.maxBatchSize, modelConcurrency: config.modelConcurrency, maxBatchDelay: config.maxBatchDelayMilliseconds / 1000)
         guard let report = try? UnixSocket.makePipe() else {
             logger.error("cannot create a pipe; retrying \(childConfig.title) in 1 s")
-            scheduled.append((MonotonicClock.nanoseconds() + 1_000_000_000, role, index))
+            scheduled.append((MonotonicClock.nanoseconds() + 1_000_000_000, role, index, generation))
             return
         }
         let reportWrite = ProcessSpawner.moveHigh(report.write)
         var fds: [(Int32, Int32)] = [(status.fd, InheritedFD.status), (lifelineRead, InheritedFD.lifeline), (reportWrite, InheritedFD.report)]
-        if role == .responder { fds.append((listenFD, InheritedFD.listener)) }
+        if role == .responder, let listener = listeners[generation] { fds.append((listener, InheritedFD.listener)) }
         var environment = ProcessInfo.processInfo.environment
         environment[ChildConfig.environmentKey] = childConfig.encoded
         if role == .modelOwner { status.ownerGeneration += 1 }
         do {
             let pid = try ProcessSpawner.spawn(path: ProcessSpawner.executablePath, arguments: [childConfig.title], environment: environment, fds: fds)
             close(reportWrite)
-            children[pid] = ChildProcess(pid: pid, role: role, index: index, reportFD: report.read)
+            children[pid] = ChildProcess(pid: pid, role: role, index: index, generation: generation, reportFD: report.read)
             logger.debug("started \(childConfig.title) (pid \(pid))")
         } catch {
             close(reportWrite)
             close(report.read)
             logger.error("cannot start \(childConfig.title): \(String(describing: error)); retrying in 1 s")
-            scheduled.append((MonotonicClock.nanoseconds() + 1_000_000_000, role, index))
+            scheduled.append((MonotonicClock.nanoseconds() + 1_000_000_000, role, index, generation))
         }
     }
 
@@ -53,8 +53,10 @@ extension Supervisor {
     func childExited(_ child: ChildProcess, how: String) {
         let title = child.role == .modelOwner ? "model owner" : "responder \(child.index)"
         let ranFor = Double(MonotonicClock.nanoseconds() - child.startedAt) / 1e9
-        guard shutdown == nil else {
-            logger.debug("\(title) (pid \(child.pid)) \(how)")
+        guard shutdown == nil, child.generation == generation else {
+            logger.debug("\(title) (pid \(child.pid), generation \(child.generation)) \(how)")
+            if retiring.contains(child.generation) { retireOwnerWhenDrained(child.generation) }
+            if child.generation == reload?.generation { abortReload("\(title) \(how)\(child.setupFailure.map { ": " + $0 } ?? "")") }
             return
         }
         let ownsModel = child.role == .modelOwner || !config.asyncEnable
@@ -80,7 +82,7 @@ extension Supervisor {
     }
 
     func schedule(_ child: ChildProcess, after seconds: Double) {
-        scheduled.append((MonotonicClock.nanoseconds() + UInt64(seconds * 1e9), child.role, child.index))
+        scheduled.append((MonotonicClock.nanoseconds() + UInt64(seconds * 1e9), child.role, child.index, child.generation))
     }
 
     static func describe(_ status: Int32) -> String {
@@ -96,9 +98,14 @@ extension Supervisor {
         logger.info("shutting down (\(reason))")
         state = .shuttingDown
         scheduled.removeAll()
+        retireAt.removeAll()
+        if reload != nil { abortReload("shutting down") }
         // Wakes every responder thread blocked in accept() and refuses new connections.
-        Glibc.shutdown(listenFD, Int32(SHUT_RDWR))
-        close(listenFD)
+        for listener in listeners.values {
+            Glibc.shutdown(listener, Int32(SHUT_RDWR))
+            close(listener)
+        }
+        listeners.removeAll()
         if case let .unix(path, _) = config.endpoint { unlink(path) }
         let deadline = MonotonicClock.nanoseconds() + UInt64((config.drainTimeout + 2) * 1e9)
         shutdown = (exitCode, deadline, false)

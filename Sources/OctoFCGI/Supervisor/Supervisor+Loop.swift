@@ -19,7 +19,7 @@ extension Supervisor {
     }
 
     func pollTimeout() -> Int32 {
-        var next = scheduled.map(\.at).min()
+        var next = (scheduled.map(\.at) + retireAt.map(\.at)).min()
         if let shutdown { next = min(next ?? shutdown.deadline, shutdown.deadline) }
         guard let next else { return 1000 }
         let now = MonotonicClock.nanoseconds()
@@ -35,7 +35,7 @@ extension Supervisor {
                 switch sig {
                 case SIGCHLD: reapChildren()
                 case SIGTERM, SIGINT: beginShutdown(exitCode: 0, reason: sig == SIGTERM ? "SIGTERM" : "SIGINT")
-                case SIGHUP: logger.warning("SIGHUP: reload is not supported yet; ignoring")
+                case SIGHUP: beginReload()
                 default: break
                 }
             }
@@ -48,7 +48,7 @@ extension Supervisor {
         for report in reports {
             switch report {
             case .setupStarted:
-                if child.role == .modelOwner, state == .launchPredictLoop { state = .setupService }
+                if child.role == .modelOwner, child.generation == generation, state == .launchPredictLoop { state = .setupService }
             case .running:
                 child.ready = true
             case let .setupFailed(message):
@@ -56,7 +56,11 @@ extension Supervisor {
             }
         }
         children[pid] = child
-        updateReadiness()
+        if child.generation == reload?.generation {
+            advanceReload()
+        } else {
+            updateReadiness()
+        }
     }
 
     /// `RUNNING` once the model is loaded: the owner's `setup()` returned, or in
@@ -64,10 +68,11 @@ extension Supervisor {
     func updateReadiness() {
         guard shutdown == nil else { return }
         let ready: Bool
+        let current = children.values.filter { $0.generation == generation }
         if config.asyncEnable {
-            ready = children.values.contains { $0.role == .modelOwner && $0.ready }
+            ready = current.contains { $0.role == .modelOwner && $0.ready }
         } else {
-            ready = children.values.filter { $0.role == .responder && $0.ready }.count == config.workers
+            ready = current.filter { $0.role == .responder && $0.ready }.count == config.workers
         }
         if ready {
             state = .running
@@ -80,7 +85,12 @@ extension Supervisor {
         let now = MonotonicClock.nanoseconds()
         let due = scheduled.filter { $0.at <= now }
         scheduled.removeAll { $0.at <= now }
-        for start in due where shutdown == nil { startChild(start.role, index: start.index) }
+        for start in due where shutdown == nil && start.generation == generation {
+            startChild(start.role, index: start.index, generation: start.generation)
+        }
+        let retire = retireAt.filter { $0.at <= now }
+        retireAt.removeAll { $0.at <= now }
+        for old in retire { retireGeneration(old.generation) }
         if let shutdown, now >= shutdown.deadline { escalateShutdown() }
     }
 

@@ -20,14 +20,23 @@ public final class Supervisor {
     let logger = Logger(label: "octoai.supervisor")
     let status: SharedStatus
     let runtimeDirectory: String
-    var listenFD: Int32 = -1
+    /// The listening socket of each live generation (a reload binds a new one).
+    var listeners: [Int: Int32] = [:]
+    /// The generation serving (its children are restarted when they die).
+    var generation = 1
+    /// A reload in progress: the generation coming up and its socket's temporary path.
+    var reload: (generation: Int, path: String)?
+    /// Generations draining after a reload.
+    var retiring: Set<Int> = []
     var lifelineRead: Int32 = -1
     var lifelineWrite: Int32 = -1
     var signalPipeRead: Int32 = -1
 
     var children: [pid_t: ChildProcess] = [:]
-    /// Starts waiting for their time: (when, role, index).
-    var scheduled: [(at: UInt64, role: ChildConfig.Role, index: Int)] = []
+    /// Starts waiting for their time.
+    var scheduled: [(at: UInt64, role: ChildConfig.Role, index: Int, generation: Int)] = []
+    /// Old generations to retire once the new socket has taken over.
+    var retireAt: [(at: UInt64, generation: Int)] = []
     var ownerBackoff = Backoff()
     var responderBackoff = Backoff()
     var setupFailures = 0
@@ -49,7 +58,7 @@ public final class Supervisor {
         self.runtimeDirectory = dir
     }
 
-    var ownerSocket: String { runtimeDirectory + "/model-owner.sock" }
+    func ownerSocket(_ generation: Int) -> String { runtimeDirectory + "/model-owner-\(generation).sock" }
 
     /// A private (0700) directory for the model owner's socket: no other user can reach the model.
     static func makeRuntimeDirectory() -> String? {
@@ -67,11 +76,11 @@ public final class Supervisor {
         ProcessTitle.set("octoai: supervisor")
         if config.asyncEnable {
             state = .launchPredictLoop
-            startChild(.modelOwner, index: 0)
+            startChild(.modelOwner, index: 0, generation: generation)
         } else {
             state = .setupService
         }
-        for index in 1...config.workers { startChild(.responder, index: index) }
+        for index in 1...config.workers { startChild(.responder, index: index, generation: generation) }
         while !finished() { step() }
         state = .stopped
         cleanUp()
@@ -81,14 +90,17 @@ public final class Supervisor {
     func openListener() throws {
         switch config.endpoint {
         case let .unix(path, mode):
-            listenFD = try UnixSocket.listen(path: path, mode: mode_t(mode))
+            listeners[generation] = ProcessSpawner.moveHigh(try UnixSocket.listen(path: path, mode: mode_t(mode)))
             logger.info("listening on unix:\(path) (\(config.transport))")
+            try? "\(getpid())\n".write(toFile: Supervisor.pidFile(socket: path), atomically: true, encoding: .utf8)
         case let .tcp(host, port):
-            listenFD = try UnixSocket.listenTCP(host: host, port: port)
+            listeners[generation] = ProcessSpawner.moveHigh(try UnixSocket.listenTCP(host: host, port: port))
             logger.info("listening on \(host):\(port) (\(config.transport))")
         }
-        listenFD = ProcessSpawner.moveHigh(listenFD)
     }
+
+    /// Where `octoai reload --socket PATH` finds the supervisor.
+    static func pidFile(socket: String) -> String { socket + ".pid" }
 
     func openPipes() throws {
         let lifeline = try UnixSocket.makePipe()
@@ -113,8 +125,14 @@ public final class Supervisor {
     }
 
     func cleanUp() {
-        if case let .unix(path, _) = config.endpoint { unlink(path) }
-        unlink(ownerSocket)
+        if case let .unix(path, _) = config.endpoint {
+            unlink(path)
+            unlink(Supervisor.pidFile(socket: path))
+        }
+        if let reload { unlink(reload.path) }
+        if let names = try? FileManager.default.contentsOfDirectory(atPath: runtimeDirectory) {
+            for name in names { unlink(runtimeDirectory + "/" + name) }
+        }
         rmdir(runtimeDirectory)
     }
 }

@@ -1,0 +1,106 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Zero-downtime reload (SIGHUP, `octoai reload`): a new generation of processes
+/// comes up beside the serving one, on a new socket; once its model is loaded the
+/// new socket is renamed over the public path (atomically: nginx's next connect
+/// reaches the new generation), and the old generation drains and exits. If the
+/// new model fails to load, the old generation keeps serving.
+extension Supervisor {
+    func beginReload() {
+        guard shutdown == nil else { return }
+        guard reload == nil else {
+            logger.warning("SIGHUP: a reload is already in progress")
+            return
+        }
+        guard case let .unix(path, mode) = config.endpoint else {
+            logger.warning("SIGHUP: reload needs a Unix socket (--socket); restart a --listen backend instead")
+            return
+        }
+        let next = generation + 1
+        let temporary = path + ".reload"
+        do {
+            listeners[next] = ProcessSpawner.moveHigh(try UnixSocket.listen(path: temporary, mode: mode_t(mode)))
+        } catch {
+            logger.error("reload failed: \(String(describing: error)); generation \(generation) keeps serving")
+            return
+        }
+        reload = (next, temporary)
+        logger.info("reload: starting generation \(next) beside generation \(generation)")
+        if config.asyncEnable {
+            startChild(.modelOwner, index: 0, generation: next)
+        } else {
+            for index in 1...config.workers { startChild(.responder, index: index, generation: next) }
+        }
+    }
+
+    /// Called when a child of the coming generation reports: starts its
+    /// responders once its model is loaded, switches over once they are ready.
+    func advanceReload() {
+        guard let reload else { return }
+        let coming = children.values.filter { $0.generation == reload.generation }
+        if config.asyncEnable {
+            guard coming.contains(where: { $0.role == .modelOwner && $0.ready }) else { return }
+            if !coming.contains(where: { $0.role == .responder }) {
+                for index in 1...config.workers { startChild(.responder, index: index, generation: reload.generation) }
+            }
+            completeReload()
+        } else if coming.filter({ $0.role == .responder && $0.ready }).count == config.workers {
+            completeReload()
+        }
+    }
+
+    func completeReload() {
+        guard let reload, case let .unix(path, _) = config.endpoint else { return }
+        guard rename(reload.path, path) == 0 else {
+            abortReload("cannot move the new socket into place: \(String(cString: strerror(errno)))")
+            return
+        }
+        let old = generation
+        generation = reload.generation
+        self.reload = nil
+        ownerBackoff = Backoff()
+        responderBackoff = Backoff()
+        retiring.insert(old)
+        // Connections already queued on the old socket are still accepted meanwhile.
+        retireAt.append((MonotonicClock.nanoseconds() + 500_000_000, old))
+        logger.info("reload: generation \(generation) is serving; generation \(old) drains")
+        updateReadiness()
+    }
+
+    /// Stops the coming generation; the serving one is untouched.
+    func abortReload(_ reason: String) {
+        guard let reload else { return }
+        logger.error("reload failed (\(reason)); generation \(generation) keeps serving")
+        for child in children.values where child.generation == reload.generation { kill(child.pid, SIGKILL) }
+        if let listener = listeners.removeValue(forKey: reload.generation) { close(listener) }
+        unlink(reload.path)
+        self.reload = nil
+    }
+
+    /// Stops the old generation accepting and lets its responders drain.
+    func retireGeneration(_ old: Int) {
+        if let listener = listeners.removeValue(forKey: old) {
+            Glibc.shutdown(listener, Int32(SHUT_RDWR))
+            close(listener)
+        }
+        for child in children.values where child.generation == old && child.role == .responder { kill(child.pid, SIGTERM) }
+        retireOwnerWhenDrained(old)
+    }
+
+    /// The old model owner stops once no responder of its generation needs it.
+    func retireOwnerWhenDrained(_ old: Int) {
+        guard listeners[old] == nil else { return }
+        let remaining = children.values.filter { $0.generation == old }
+        if !remaining.contains(where: { $0.role == .responder }) {
+            for child in remaining where child.role == .modelOwner { kill(child.pid, SIGTERM) }
+        }
+        if remaining.isEmpty {
+            retiring.remove(old)
+            unlink(ownerSocket(old))
+        }
+    }
+}
