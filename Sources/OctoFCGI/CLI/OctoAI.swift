@@ -87,3 +87,21 @@ extension Logger.Level {
         }
     }
 }
+
+extension Logger {
+    static let cli = Logger(label: "octoai")
+}
+
+extension ServiceDescriptor {
+    /// Runs one of the service's hooks on a fresh instance for a one-shot command;
+    /// a failure is logged and becomes exit status 1.
+    func runHook(_ name: String, _ hook: @escaping @Sendable (any ServiceHosting) async throws -> Void) throws {
+        let host = makeHost()
+        do {
+            try ChildRuntime.runBlocking { try await hook(host) }
+        } catch {
+            Logger.cli.error("\(name) failed: \(String(describing: error))")
+            throw ExitCode(1)
+        }
+    }
+}
