@@ -79,3 +79,20 @@ import Testing
         #expect(r.stderr.contains("TypesService allows at most 1 concurrent calls"))
     }
 }
+
+/// With `fastcgi_keep_conn`, a responder thread waits on its nginx connection for
+/// the next request; connections nginx opened beyond the thread count must still
+/// be served (threads close kept connections while others are queued).
+@Suite struct KeptConnectionFairnessTests {
+    @Test func moreConcurrentRequestsThanThreadsAreAllAnswered() throws {
+        var options = Stack.Options()
+        options.arguments = ["--workers", "1", "--threads", "2", "--model-concurrency", "8"]
+        let stack = try Stack(options)
+        defer { stack.stop() }
+        let client = HTTPClient(port: stack.port, timeout: 15)
+        for _ in 0..<3 {
+            let requests = (0..<8).map { _ in BackgroundRequest { try client.post("/infer", json: #"{"prompt":"sleep:0.2"}"#) } }
+            for r in requests { #expect(try r.response().status == 200) }
+        }
+    }
+}

@@ -44,9 +44,12 @@ public final class FastCGITransport: Transport, @unchecked Sendable {
         while FCGX_Accept_r(&request) >= 0 {
             active.wrappingIncrement(ordering: .acquiringAndReleasing)
             serve(&request, handler)
-            // Draining: the answer goes out, then the connection closes, so nginx
-            // does not keep (and later reuse) a connection to a process that is leaving.
-            if closing.load(ordering: .acquiring) { request.keepConnection = 0 }
+            // Close this connection after the answer (instead of waiting on it for
+            // nginx's next request) when draining, so nginx does not reuse a connection
+            // to a process that is leaving; and when new connections are queued on the
+            // socket, so a thread pinned to a busy kept connection cannot leave them
+            // waiting unserved: threads rotate to the backlog.
+            if closing.load(ordering: .acquiring) || connectionsAreWaiting() { request.keepConnection = 0 }
             FCGX_Finish_r(&request)
             active.wrappingDecrement(ordering: .acquiringAndReleasing)
         }
@@ -70,6 +73,12 @@ public final class FastCGITransport: Transport, @unchecked Sendable {
             response = handler(HTTPRequest(method: method, path: path, query: query, contentType: contentType, body: body, receivedAt: receivedAt))
         }
         write(response, head: method == "HEAD", to: request.out)
+    }
+
+    /// True when the listening socket has connections no thread has accepted yet.
+    private func connectionsAreWaiting() -> Bool {
+        var pfd = pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0)
+        return poll(&pfd, 1, 0) > 0 && pfd.revents & Int16(POLLIN) != 0
     }
 
     private func param(_ name: String, _ envp: FCGX_ParamArray?) -> String? {
