@@ -99,9 +99,9 @@ public struct NginxConfig: Sendable {
                 server {{{upstream}}};
                 {{#fastcgi}}
                 # Idle connections kept open per nginx worker. With fastcgi_keep_conn each
-                # one pins a responder thread: keep worker_processes x keepalive below
-                # octoai's --workers x --threads (default 2 x 8 = 16), or new connections
-                # wait behind idle ones.
+                # one pins a responder thread. octoai starts more threads when all are
+                # pinned (up to 8 x --threads), but keeping worker_processes x keepalive
+                # below --workers x --threads (default 2 x 8 = 16) keeps the count flat.
                 keepalive {{{keepalive}}};
                 {{/fastcgi}}
                 {{#scgi}}

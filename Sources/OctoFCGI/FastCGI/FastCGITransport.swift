@@ -7,14 +7,18 @@ import Foundation
 /// Each of `threads` dedicated OS threads (never Swift's cooperative pool: they
 /// block in `accept` and `read`) runs its own `FCGX_Accept_r` loop on the shared
 /// listening socket. With nginx's `fastcgi_keep_conn on`, a thread stays bound to
-/// its nginx connection between requests, so `threads` x workers must cover
-/// nginx's upstream `keepalive` (see deploy/nginx.conf).
+/// its nginx connection between requests; the transport grows past `threads`
+/// when all are pinned so a new connection is never starved (see `acceptLoop`),
+/// and deploy/nginx.conf sizes nginx's upstream `keepalive` to stay below it.
 public final class FastCGITransport: Transport, @unchecked Sendable {
     let listenFD: Int32
     let threads: Int
     let limits: TransportLimits
     private let active = ManagedAtomic<Int>(0)
     private let closing = ManagedAtomic<Bool>(false)
+    /// Accept threads alive, and those waiting for a new connection (not pinned to one).
+    private let total = ManagedAtomic<Int>(0)
+    private let spare = ManagedAtomic<Int>(0)
 
     public func beginClosing() { closing.store(true, ordering: .releasing) }
 
@@ -30,29 +34,54 @@ public final class FastCGITransport: Transport, @unchecked Sendable {
     /// handlers for SIGPIPE, SIGUSR1 and SIGTERM wherever it finds the default.
     public func start(handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws {
         guard FCGX_Init() == 0 else { throw ConfigurationError("FCGX_Init failed") }
-        for _ in 0..<threads {
-            let thread = Thread { [self] in self.acceptLoop(handler) }
-            thread.stackSize = 1 << 20
-            thread.start()
-        }
+        for _ in 0..<threads { spawnThread(handler) }
     }
 
-    private func acceptLoop(_ handler: @Sendable (HTTPRequest) -> HTTPResponse) {
+    /// Threads this transport may grow to when nginx holds more connections than
+    /// `threads` (each kept connection pins one).
+    var maxThreads: Int { max(threads * 8, 64) }
+
+    private func spawnThread(_ handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) {
+        total.wrappingIncrement(ordering: .acquiringAndReleasing)
+        let thread = Thread { [self] in self.acceptLoop(handler) }
+        thread.stackSize = 1 << 20
+        thread.start()
+    }
+
+    /// One thread's requests. With `fastcgi_keep_conn`, after an answer the thread
+    /// waits on the same nginx connection for its next request: it is pinned. So
+    /// that a new connection is never left waiting behind pinned threads (and
+    /// connections are never closed under nginx, which would fail the request it
+    /// may be sending on it), one thread always waits in `accept`: when the last
+    /// one is about to be pinned, another is started, up to ``maxThreads``. Threads
+    /// beyond `threads` leave when their connection ends and others are accepting.
+    private func acceptLoop(_ handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) {
         var request = FCGX_Request()
-        guard FCGX_InitRequest(&request, listenFD, 0) == 0 else { return }
-        // A negative result means the listening socket was shut down (draining) or broke.
-        while FCGX_Accept_r(&request) >= 0 {
+        guard FCGX_InitRequest(&request, listenFD, 0) == 0 else {
+            total.wrappingDecrement(ordering: .acquiringAndReleasing)
+            return
+        }
+        while true {
+            let accepting = request.ipcFd < 0
+            if accepting {
+                spare.wrappingIncrement(ordering: .acquiringAndReleasing)
+            } else if spare.load(ordering: .acquiring) == 0, total.load(ordering: .acquiring) < maxThreads {
+                spawnThread(handler)
+            }
+            let rc = FCGX_Accept_r(&request)
+            if accepting { spare.wrappingDecrement(ordering: .acquiringAndReleasing) }
+            // A negative result means the listening socket was shut down (draining) or broke.
+            guard rc >= 0 else { break }
             active.wrappingIncrement(ordering: .acquiringAndReleasing)
             serve(&request, handler)
-            // Close this connection after the answer (instead of waiting on it for
-            // nginx's next request) when draining, so nginx does not reuse a connection
-            // to a process that is leaving; and when new connections are queued on the
-            // socket, so a thread pinned to a busy kept connection cannot leave them
-            // waiting unserved: threads rotate to the backlog.
-            if closing.load(ordering: .acquiring) || connectionsAreWaiting() { request.keepConnection = 0 }
+            // Draining: the answer goes out, then the connection closes, so nginx
+            // does not keep (and later reuse) a connection to a process that is leaving.
+            if closing.load(ordering: .acquiring) { request.keepConnection = 0 }
             FCGX_Finish_r(&request)
             active.wrappingDecrement(ordering: .acquiringAndReleasing)
+            if request.ipcFd < 0, total.load(ordering: .acquiring) > threads, spare.load(ordering: .acquiring) > 0 { break }
         }
+        total.wrappingDecrement(ordering: .acquiringAndReleasing)
     }
 
     private func serve(_ request: inout FCGX_Request, _ handler: @Sendable (HTTPRequest) -> HTTPResponse) {
@@ -73,12 +102,6 @@ public final class FastCGITransport: Transport, @unchecked Sendable {
             response = handler(HTTPRequest(method: method, path: path, query: query, contentType: contentType, body: body, receivedAt: receivedAt))
         }
         write(response, head: method == "HEAD", to: request.out)
-    }
-
-    /// True when the listening socket has connections no thread has accepted yet.
-    private func connectionsAreWaiting() -> Bool {
-        var pfd = pollfd(fd: listenFD, events: Int16(POLLIN), revents: 0)
-        return poll(&pfd, 1, 0) > 0 && pfd.revents & Int16(POLLIN) != 0
     }
 
     private func param(_ name: String, _ envp: FCGX_ParamArray?) -> String? {
