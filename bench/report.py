@@ -70,7 +70,7 @@ def ratio(a, b):
 def fr(x, pct=True):
     if x is None:
         return "n/a"
-    return f"{100 * x:.0f}%" if pct else f"{x:.1f}x"
+    return f"{100 * x:.0f}%" if pct else (f"{x:.2f}x" if x < 10 else f"{x:.1f}x")
 
 
 def ceiling(c):
@@ -146,7 +146,11 @@ configs = meta["CONFIGS"].split()
 w("## Ours")
 w("")
 w("Ratios: `/ceiling` = ours / B-keep-w1 req/s at the same c; `p99/ceiling` = ours p99 / B-keep-w1 p99; "
-  "`/seed` = ours / C-direct (seed, async, POST /infer) req/s at the same c.")
+  "`/seed` = ours / C-direct (seed, async, POST /infer) req/s at the same c. "
+  "`eff_c` = req/s x mean latency, the mean number of requests really in flight: well below c means some "
+  "connections were stalled (wrk's percentiles only see completed requests). Latencies are wrk 4.1's "
+  "(coordinated-omission corrected, which only inflates them). `other CPU %` = the worst pass's CPU used by "
+  "neither our processes nor wrk, in % of one core.")
 w("")
 for row in ["infer", "health", "spin", "upload"]:
     present = [cfg for cfg in configs if any((cfg, row, c) in ours for c in concs)]
@@ -159,8 +163,8 @@ for row in ["infer", "health", "spin", "upload"]:
         continue
     w(f"### {titles[row]}")
     w("")
-    w("| config | c | req/s | p50 ms | p99 ms | /ceiling | p99/ceiling | /seed | errors | other CPU % |")
-    w("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    w("| config | c | req/s | p50 ms | p99 ms | /ceiling | p99/ceiling | /seed | eff_c | errors | other CPU % |")
+    w("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for cfg in present:
         for c in concs:
             runs = ours.get((cfg, row, c), [])
@@ -172,7 +176,7 @@ for row in ["infer", "health", "spin", "upload"]:
             errs = sum(int(r["errors"]) for r in runs)
             other = max(int(float(r["other_cpu_pct"])) for r in runs)
             w(f"| {cfg} | {c} | {rps:,.0f} ({' / '.join(f'{x:,.0f}' for x in alls)}) | {p50:.3f} | {p99:.3f} "
-              f"| {fr(ratio(rps, crps))} | {fr(ratio(p99, cp99), False)} | {fr(ratio(rps, seed(c)), False)} | {errs} | {other} |")
+              f"| {fr(ratio(rps, crps))} | {fr(ratio(p99, cp99), False)} | {fr(ratio(rps, seed(c)), False)} | {rps * float(b['mean_ms']) / 1000:.1f} | {errs} | {other} |")
     if row == "spin":
         w("")
         w(f"CPU-bound throughput in cores' worth of inference: req/s x 5 ms. {nproc} cores here, shared with nginx and wrk. "

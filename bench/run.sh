@@ -25,6 +25,8 @@
 #   QUICK [0]              1 = DURATION=3s, REPS=1 (development; RESULTS.md says so)
 #   CONFIGS ["fcgi-async fcgi-sync scgi-async"]
 #   ROWS_OURS ["infer health spin upload"]
+#   SPIN_CONCURRENCY ["16 64"] the CPU-bound row's c list (at c=1 it is 200 req/s by
+#                          construction; skipping it keeps the default run under 15 min)
 #   KEEPALIVE [8]          nginx upstream `keepalive` (1 nginx worker x 8 < 2 workers x 8 threads)
 #   WORKERS, THREADS [octoai defaults]   passed as --workers / --threads when set
 #   EXTRA_ARGS []          more `octoai fcgi|scgi` options (e.g. "--model-concurrency 2")
@@ -45,6 +47,7 @@ REPS=${REPS:-2}
 CONCURRENCY=${CONCURRENCY:-"1 16 64"}
 CONFIGS=${CONFIGS:-"fcgi-async fcgi-sync scgi-async"}
 ROWS_OURS=${ROWS_OURS:-"infer health spin upload"}
+SPIN_CONCURRENCY=${SPIN_CONCURRENCY:-"16 64"}
 KEEPALIVE=${KEEPALIVE:-8}
 WORKERS=${WORKERS:-}
 THREADS=${THREADS:-}
@@ -255,7 +258,8 @@ run_ours() {          # run_ours PASS: every configuration x row x concurrency o
         UPLOAD_NOTE="POST /upload answers $(cat "$OUT/upload-probe.code") with the default EchoService: upload row skipped"
         log "  $UPLOAD_NOTE"; continue
       fi
-      for c in $CONCURRENCY; do run_point "$pass" "$cfg" "$row" "$c"; done
+      local cs=$CONCURRENCY; [ "$row" = spin ] && cs=$SPIN_CONCURRENCY
+      for c in $cs; do run_point "$pass" "$cfg" "$row" "$c"; done
     done
     mem_snapshot "$cfg"
     stop_octo; stop_nginx
@@ -301,7 +305,8 @@ run_anchors() {       # run_anchors PASS: the baseline rows once (REPS=1)
   log "pass $pass: baselines (anchors.sh ROWS=\"A-w1 B-keep C-direct\" NGINX_WORKERS_B=1, REPS=1)"
   mkdir -p "$OUT/anchors-pass$pass"
   ROWS="A-w1 B-keep C-direct" NGINX_WORKERS_B=1 REPS=1 DURATION="$DURATION" CONCURRENCY="$CONCURRENCY" \
-    SETUP=$setup WORK="$OUT/anchors-pass$pass" QUIET_WAIT=${QUIET_WAIT:-2} MAX_RETRY=${MAX_RETRY:-1} RETRY_BUDGET=${RETRY_BUDGET:-40} \
+    SETUP=$setup WORK="$OUT/anchors-pass$pass" QUIET_WAIT=${QUIET_WAIT:-2} MAX_RETRY=${MAX_RETRY:-1} QUIET_WAIT_RETRY=${QUIET_WAIT_RETRY:-5} \
+    RETRY_BUDGET=${RETRY_BUDGET:-30} WARMUP=${WARMUP:-1s} \
     bash "$ANCHORS_SCRIPT" > "$OUT/anchors-pass$pass.out" 2> "$OUT/anchors-pass$pass.err"
   rc=$?
   [ $rc = 0 ] || { tail -20 "$OUT/anchors-pass$pass.err" >&2; die "anchors.sh failed (rc $rc), see $OUT/anchors-pass$pass.err"; }
@@ -315,7 +320,6 @@ for PASS in $(seq 1 "$REPS"); do
   run_ours "$PASS"
 done
 log "start-up (5 times)"
-printf 'ms\n' > "$OUT/startup.tsv.hdr"
 measure_startup
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 ELAPSED=$(( $(date +%s) - T0 ))
@@ -337,6 +341,7 @@ DURATION=$DURATION
 REPS=$REPS
 QUICK=$QUICK
 CONCURRENCY=$CONCURRENCY
+SPIN_CONCURRENCY=$SPIN_CONCURRENCY
 CONFIGS=$CONFIGS
 KEEPALIVE=$KEEPALIVE
 WORKERS=${WORKERS:-default}
