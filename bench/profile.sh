@@ -6,6 +6,8 @@
 #             and user vs kernel, top symbols per process. (Hardware counters are not
 #             available in this VM, so `perf stat -e instructions` does not work;
 #             cpu-clock sampling does.)
+#   1b ceiling the same perf run against the anchors' C libfcgi responder (B-keep) behind
+#             the same nginx, for per-request CPU beside ours
 #   2 strace  `strace -c -f` on the responders and on the model owner during a short
 #             wrk run: syscalls per request.
 #   3 callgrind  the whole backend under `valgrind --tool=callgrind --trace-children=yes`,
@@ -25,7 +27,7 @@ C=${C:-16}
 PERF_SECONDS=${PERF_SECONDS:-8}
 STRACE_SECONDS=${STRACE_SECONDS:-5}
 CG_SECONDS=${CG_SECONDS:-15}
-PHASES=${PHASES:-"perf strace callgrind"}
+PHASES=${PHASES:-"perf ceiling strace callgrind"}
 OUT=${OUT:-/tmp/octo-profile-$(date +%Y%m%d-%H%M%S)}
 NO_BUILD=${NO_BUILD:-0}
 mkdir -p "$OUT"
@@ -91,7 +93,7 @@ kill -0 "$NGINX_PID" 2>/dev/null || die "nginx did not start ($OUT/nginx.log)"
 
 start_octo() {        # start_octo [wrapper argv...]
   rm -f "$SOCK"
-  SETUP_SECONDS=0 "$@" "$BIN" fcgi --socket "$SOCK" --socket-mode 0666 >> "$OUT/octoai.log" 2>&1 &
+  SETUP_SECONDS=0 "$@" "${RUNBIN:-$BIN}" fcgi --socket "$SOCK" --socket-mode 0666 >> "$OUT/octoai.log" 2>&1 &
   OCTO_PID=$!
 }
 wait_health() {
@@ -122,19 +124,39 @@ if [[ " $PHASES " == *" perf "* ]]; then
   sleep 1
   perf record -e cpu-clock -F 997 -a -g -o "$OUT/perf.data" -- sleep "$PERF_SECONDS" > "$OUT/perf-record.log" 2>&1
   wait "$WRK"; AUX_PIDS=()
+  RPS=$(awk '/Requests\/sec/{print $2}' "$OUT/perf-wrk.txt")
   {
-    echo; echo "== perf: cpu-clock samples during wrk c=$C ($(awk '/Requests\/sec/{print $2}' "$OUT/perf-wrk.txt") req/s)"
-    cat "$OUT/perf-pids.txt"
-    perf report -i "$OUT/perf.data" --no-children --sort pid --stdio 2>/dev/null | grep -v '^#' | grep -v '^$' | head -20
-    echo; echo "-- user vs kernel per pid (dso [kernel.kallsyms] = kernel)"
-    perf report -i "$OUT/perf.data" --no-children --sort pid,dso --stdio 2>/dev/null | grep -v '^#' | grep -v '^$' | head -40
+    echo; echo "== perf: cpu-clock samples, ${PERF_SECONDS}s during wrk c=$C ($RPS req/s), by process"
+    perf script -i "$OUT/perf.data" -F comm,pid,tid,ip,sym,dso -G 2>/dev/null \
+      | python3 "$REPO/bench/perf_by_process.py" "$OUT/perf-pids.txt" "$PERF_SECONDS" 997 "$RPS"
   } >> "$SUM"
-  for k in $(children_of "$OCTO_PID") "$(children_of "$NGINX_PID" | head -1)"; do
-    { echo; echo "-- top symbols, pid $k ($(role_of "$k"))"
-      perf report -i "$OUT/perf.data" --no-children --pid "$k" --sort sym --stdio 2>/dev/null | grep -v '^#' | grep -v '^$' | grep '%' | head -25
-    } >> "$SUM"
-  done
   stop_octo
+fi
+
+# ---------------------------------------------------------------- 1b perf on the FastCGI ceiling
+# The anchors' minimal C libfcgi responder (128 threads) behind this same nginx, same load.
+if [[ " $PHASES " == *" ceiling "* ]]; then
+  sed -n '/^cat > "\$GEN\/fcgi_responder.c" <<.EOF.$/,/^EOF$/p' "$REPO/../shared/bench/anchors.sh" | sed '1d;$d' > "$OUT/fcgi_responder.c"
+  gcc -O2 -o "$OUT/fcgi_responder" "$OUT/fcgi_responder.c" -lfcgi -lpthread || die "cannot build the C responder (apt-get install -y libfcgi-dev)"
+  rm -f "$SOCK"
+  "$OUT/fcgi_responder" 128 "$SOCK" > "$OUT/ceiling.log" 2>&1 &
+  OCTO_PID=$!
+  for i in $(seq 1 50); do [ -S "$SOCK" ] && break; sleep 0.05; done
+  chmod 666 "$SOCK"
+  wrk -t1 -c"$C" -d2s -s "$OUT/infer.lua" "$URL" > /dev/null 2>&1
+  { echo "pid role"; echo "$OCTO_PID C-responder"; echo "$NGINX_PID nginx-master"; for k in $(children_of "$NGINX_PID"); do echo "$k nginx-worker"; done; } > "$OUT/ceiling-pids.txt"
+  wrk -t1 -c"$C" -d"$((PERF_SECONDS + 2))s" -s "$OUT/infer.lua" "$URL" > "$OUT/ceiling-wrk.txt" 2>&1 &
+  WRK=$!; AUX_PIDS+=("$WRK")
+  sleep 1
+  perf record -e cpu-clock -F 997 -a -g -o "$OUT/perf-ceiling.data" -- sleep "$PERF_SECONDS" > "$OUT/perf-record.log" 2>&1
+  wait "$WRK"; AUX_PIDS=()
+  RPS=$(awk '/Requests\/sec/{print $2}' "$OUT/ceiling-wrk.txt")
+  {
+    echo; echo "== perf on the ceiling (anchors' C libfcgi responder, 128 threads, same nginx): wrk c=$C ($RPS req/s)"
+    perf script -i "$OUT/perf-ceiling.data" -F comm,pid,tid,ip,sym,dso -G 2>/dev/null \
+      | python3 "$REPO/bench/perf_by_process.py" "$OUT/ceiling-pids.txt" "$PERF_SECONDS" 997 "$RPS"
+  } >> "$SUM"
+  stop_pid "$OCTO_PID" TERM; OCTO_PID=""; rm -f "$SOCK"
 fi
 
 # ---------------------------------------------------------------- 2 strace
@@ -167,6 +189,10 @@ fi
 # ---------------------------------------------------------------- 3 callgrind
 if [[ " $PHASES " == *" callgrind "* ]]; then
   mkdir -p "$OUT/cg"
+  # valgrind 3.19 gives up on the DWARF 5 debug info Swift 6 emits ("Possibly corrupted
+  # debuginfo file"): profile a copy without debug info (symbols stay, line numbers go).
+  strip --strip-debug -o "$OUT/octoai-nodebug" "$BIN" || die "strip failed"
+  RUNBIN=$OUT/octoai-nodebug
   start_octo valgrind --tool=callgrind --trace-children=yes --callgrind-out-file="$OUT/cg/callgrind.out.%p" --log-file="$OUT/cg/valgrind.%p.log"
   wait_health 240 || die "octoai under callgrind not RUNNING in 240 s"
   log "RUNNING under callgrind; warm-up"
