@@ -214,12 +214,15 @@ if [[ " $PHASES " == *" callgrind "* ]]; then
     callgrind_annotate "$f" > "$OUT/cg/annotate-$pid.txt" 2>/dev/null
     callgrind_annotate --inclusive=yes "$f" > "$OUT/cg/annotate-incl-$pid.txt" 2>/dev/null
     tot=$(awk '/PROGRAM TOTALS/{gsub(",","",$1); print $1; exit}' "$OUT/cg/annotate-$pid.txt")
+    # under valgrind the children's titles are not visible: tell them by what they run
+    if grep -q ModelOwnerServer "$OUT/cg/annotate-incl-$pid.txt"; then role=model-owner
+    elif grep -q FastCGITransport "$OUT/cg/annotate-incl-$pid.txt"; then role=responder; RESP_IR=$(( ${RESP_IR:-0} + ${tot:-0} )); fi
     {
-      echo; echo "-- pid $pid ($role): $tot Ir total in the dump, $(( ${tot:-0} / (N > 0 ? N : 1) )) Ir per request ($f)"
-      echo "   self:"; awk '/^-+$/{s++} s>=3' "$OUT/cg/annotate-$pid.txt" | grep -E '^ *[0-9,]+ ' | head -22
-      echo "   inclusive:"; awk '/^-+$/{s++} s>=3' "$OUT/cg/annotate-incl-$pid.txt" | grep -E '^ *[0-9,]+ ' | head -30
+      echo; echo "-- pid $pid ($role): $tot Ir total in the dump, $(( ${tot:-0} / (N > 0 ? N : 1) )) Ir per request of all $N ($f)"
+      echo "   inclusive:"; awk '/^-+$/{s++} s>=3' "$OUT/cg/annotate-incl-$pid.txt" | grep -E '^ *[0-9,]+ ' | cut -c1-220 | head -45
     } >> "$SUM"
   done < "$OUT/cg-pids.txt"
+  echo "-- responders together: $(( ${RESP_IR:-0} / (N > 0 ? N : 1) )) Ir per request" >> "$SUM"
   stop_octo
 fi
 log "done: $SUM"
