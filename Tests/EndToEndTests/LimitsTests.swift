@@ -55,3 +55,17 @@ import Glibc
         #expect(stack.log.contains("listening on 127.0.0.1:"))
     }
 }
+
+/// Operator switches: the socket's group, and turning `/docs` off.
+@Suite struct OperatorOptionsTests {
+    @Test func socketGroupAndDocsOff() throws {
+        var options = Stack.Options()
+        options.arguments += ["--socket-group", "nogroup", "--docs", "false"]
+        let stack = try Stack(options)
+        defer { stack.stop() }
+        let attributes = try FileManager.default.attributesOfItem(atPath: stack.directory + "/octoai.sock")
+        #expect(attributes[.groupOwnerAccountName] as? String == "nogroup")
+        #expect(try stack.client.get("/docs").status == 404)
+        #expect(try stack.client.get("/openapi.json").status == 200)
+    }
+}

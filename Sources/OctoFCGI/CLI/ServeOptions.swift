@@ -12,6 +12,12 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Permissions of the socket file, octal (nginx's user must be able to connect).")
     var socketMode: String = "0660"
 
+    @Option(help: "Group to give the socket file (e.g. nginx's, with --socket-mode 0660).")
+    var socketGroup: String?
+
+    @Option(help: "Serve the /docs page (false: 404).")
+    var docs: ClickBool = ClickBool(true)
+
     @Option(help: "Responder processes.")
     var workers: Int = 2
 
@@ -102,6 +108,8 @@ struct ServeOptions: ParsableArguments {
         config.requestTimeout = requestTimeout
         config.maxBatchSize = maxBatchSize
         config.modelConcurrency = modelConcurrency
+        config.socketGroup = socketGroup
+        config.docs = docs.value
         config.maxBatchDelayMilliseconds = maxBatchDelayMs
         return config
     }

@@ -25,8 +25,13 @@ public final class Router: Sendable {
     /// `OCTOAI_REPLICA_NAME`, sent on every answer so operators see which replica answered.
     let replicaName: String?
 
-    public init(api: APIDescription, status: any LifecycleStatusSource, asyncEnable: Bool, backend: any InferenceBackend, logger: Logger, replicaName: String? = nil) {
-        var routes: [String: Route] = ["/": .root, "/healthcheck": .healthcheck, "/openapi.json": .openAPI, "/docs": .docs]
+    /// `docs: false` leaves `/docs` out (404), for operators who expose no documentation.
+    public init(
+        api: APIDescription, status: any LifecycleStatusSource, asyncEnable: Bool, backend: any InferenceBackend, logger: Logger,
+        replicaName: String? = nil, docs: Bool = true
+    ) {
+        var routes: [String: Route] = ["/": .root, "/healthcheck": .healthcheck, "/openapi.json": .openAPI]
+        if docs { routes["/docs"] = .docs }
         for (index, endpoint) in api.endpoints.enumerated() { routes[endpoint.path] = .endpoint(index) }
         self.routes = routes
         self.endpoints = api.endpoints

@@ -36,6 +36,8 @@ struct ChildConfig: Codable, Sendable {
     var maxBatchSize: Int
     /// `--model-concurrency`: inference threads (async) or concurrent calls per responder (sync).
     var modelConcurrency: Int
+    /// Whether responders serve `/docs`.
+    var docs: Bool
     var maxBatchDelay: Double
 
     static let environmentKey = "OCTOAI_CHILD"

@@ -29,7 +29,7 @@ enum ResponderProcess {
             }
             let router = Router(
                 api: service.api, status: status, asyncEnable: config.asyncEnable, backend: backend, logger: logger,
-                replicaName: ProcessInfo.processInfo.environment["OCTOAI_REPLICA_NAME"])
+                replicaName: ProcessInfo.processInfo.environment["OCTOAI_REPLICA_NAME"], docs: config.docs)
             let transport: any Transport = makeTransport(config)
             try transport.start(handler: router.handle)
             if let host, let syncBackend { setUpInProcess(host, syncBackend, logger) }

@@ -91,6 +91,7 @@ public final class Supervisor {
         switch config.endpoint {
         case let .unix(path, mode):
             listeners[generation] = ProcessSpawner.moveHigh(try UnixSocket.listen(path: path, mode: mode_t(mode)))
+            if let group = config.socketGroup { try UnixSocket.setGroup(path: path, name: group) }
             logger.info("listening on unix:\(path) (\(config.transport))")
             try? "\(getpid())\n".write(toFile: Supervisor.pidFile(socket: path), atomically: true, encoding: .utf8)
         case let .tcp(host, port):

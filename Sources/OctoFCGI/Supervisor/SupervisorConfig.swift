@@ -21,6 +21,10 @@ public struct SupervisorConfig: Sendable {
     public var requestTimeout: Double = 0
     /// Calls the model runs at once (at most the service's `maxConcurrency`).
     public var modelConcurrency: Int = 1
+    /// Group given the socket file (`--socket-group`), nil to leave it as created.
+    public var socketGroup: String?
+    /// Whether `/docs` is served (`--docs false` answers it 404).
+    public var docs = true
     /// Largest `inferBatch` call for services that batch (1: no batching).
     public var maxBatchSize: Int = ServeDefaults.maxBatchSize
     /// How long the batcher waits for a batch to fill after its first request.

@@ -51,6 +51,13 @@ enum UnixSocket {
         return fd
     }
 
+    /// Gives the socket file at `path` to group `name` (so nginx's group can connect
+    /// with `--socket-mode 0660`).
+    static func setGroup(path: String, name: String) throws {
+        guard let group = getgrnam(name) else { throw Failure(call: "getgrnam \(name): no such group", code: ENOENT) }
+        guard chown(path, uid_t.max, group.pointee.gr_gid) == 0 else { throw Failure(call: "chown \(path) to group \(name)", code: errno) }
+    }
+
     /// Connects to a Unix-domain socket; fails at once (ECONNREFUSED) when nobody listens.
     static func connect(path: String) throws -> Int32 {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
