@@ -115,9 +115,22 @@ public final class FastCGITransport: Transport, @unchecked Sendable {
     }
 
     private func readBody(_ stream: UnsafeMutablePointer<FCGX_Stream>?, expected: Int) -> [UInt8] {
+        // The usual case (nginx always sends CONTENT_LENGTH): read straight into
+        // the body's own storage, no intermediate buffer to allocate and zero.
+        if expected > 0 {
+            return [UInt8](unsafeUninitializedCapacity: expected) { buffer, count in
+                count = 0
+                while count < expected {
+                    let n = (buffer.baseAddress! + count).withMemoryRebound(to: CChar.self, capacity: expected - count) {
+                        FCGX_GetStr($0, Int32(expected - count), stream)
+                    }
+                    if n <= 0 { break }
+                    count += Int(n)
+                }
+            }
+        }
         var body = [UInt8]()
-        body.reserveCapacity(expected)
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         while body.count <= limits.maxBodySize {
             let n = chunk.withUnsafeMutableBufferPointer { buffer in
                 buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { FCGX_GetStr($0, Int32(buffer.count), stream) }

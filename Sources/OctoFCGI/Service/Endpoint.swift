@@ -61,9 +61,15 @@ public struct Endpoint<S: Service>: Sendable {
 
 /// Encodes a service's output; a failure here is an internal error (500), like any other.
 enum OutputEncoder {
-    static func encode<O: Encodable>(_ value: O) throws -> [UInt8] {
+    /// One configured encoder for the process: `encode` keeps no state between
+    /// calls, and building one per call showed up in profiles.
+    static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        return Array(try encoder.encode(value))
+        return encoder
+    }()
+
+    static func encode<O: Encodable>(_ value: O) throws -> [UInt8] {
+        Array(try encoder.encode(value))
     }
 }
