@@ -18,6 +18,9 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Serve the /docs page (false: 404).")
     var docs: ClickBool = ClickBool(true)
 
+    @Option(help: "Serve Prometheus metrics at /metrics (false: 404).")
+    var metrics: ClickBool = ClickBool(true)
+
     @Option(help: "Responder processes.")
     var workers: Int = 2
 
@@ -110,6 +113,7 @@ struct ServeOptions: ParsableArguments {
         config.modelConcurrency = modelConcurrency
         config.socketGroup = socketGroup
         config.docs = docs.value
+        config.metrics = metrics.value
         config.maxBatchDelayMilliseconds = maxBatchDelayMs
         return config
     }

@@ -5,8 +5,20 @@ import Logging
 /// threads; everything here is immutable and safe to share.
 public final class Router: Sendable {
     enum Route: Sendable {
-        case root, healthcheck, openAPI, docs
+        case root, healthcheck, openAPI, docs, metrics
         case endpoint(Int)
+
+        /// Index in ``SharedMetrics/builtInRoutes``, then the endpoints.
+        var metricsIndex: Int {
+            switch self {
+            case .root: 0
+            case .healthcheck: 1
+            case .openAPI: 2
+            case .docs: 3
+            case .metrics: 4
+            case let .endpoint(index): SharedMetrics.builtInRoutes.count + index
+            }
+        }
 
         var allowedMethods: [String] {
             if case .endpoint = self { return ["POST"] }
@@ -24,14 +36,19 @@ public final class Router: Sendable {
     let logger: Logger
     /// `OCTOAI_REPLICA_NAME`, sent on every answer so operators see which replica answered.
     let replicaName: String?
+    /// Where answers are counted and `/metrics` reads from (nil: neither).
+    let metrics: SharedMetrics?
 
-    /// `docs: false` leaves `/docs` out (404), for operators who expose no documentation.
+    /// `docs: false` leaves `/docs` out (404), for operators who expose no
+    /// documentation; without `metrics` there is no `/metrics` either.
     public init(
         api: APIDescription, status: any LifecycleStatusSource, asyncEnable: Bool, backend: any InferenceBackend, logger: Logger,
-        replicaName: String? = nil, docs: Bool = true
+        replicaName: String? = nil, docs: Bool = true, metrics: SharedMetrics? = nil
     ) {
         var routes: [String: Route] = ["/": .root, "/healthcheck": .healthcheck, "/openapi.json": .openAPI]
         if docs { routes["/docs"] = .docs }
+        if metrics != nil { routes["/metrics"] = .metrics }
+        self.metrics = metrics
         for (index, endpoint) in api.endpoints.enumerated() { routes[endpoint.path] = .endpoint(index) }
         self.routes = routes
         self.endpoints = api.endpoints
@@ -47,13 +64,21 @@ public final class Router: Sendable {
 
     /// Answers one request. Never throws: every failure is a JSON answer.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
-        var response = route(request)
+        metrics?.add(.inFlight, 1)
+        let route = routes[request.path]
+        var response = self.route(request, route)
         if let replicaName { response.headers.append(("OCTOAI_REPLICA_NAME", replicaName)) }
+        if let metrics {
+            metrics.add(.inFlight, -1)
+            var seconds: Double?
+            if case .endpoint = route { seconds = Double(MonotonicClock.nanoseconds() &- request.receivedAt) / 1e9 }
+            metrics.countRequest(route: route?.metricsIndex ?? SharedMetrics.builtInRoutes.count - 1, status: response.status, seconds: seconds)
+        }
         return response
     }
 
-    func route(_ request: HTTPRequest) -> HTTPResponse {
-        guard let route = routes[request.path] else {
+    func route(_ request: HTTPRequest, _ route: Route?) -> HTTPResponse {
+        guard let route else {
             if request.path.count > 1, request.path.hasSuffix("/"), routes[String(request.path.dropLast())] != nil {
                 let location = String(request.path.dropLast()) + (request.query.isEmpty ? "" : "?" + request.query)
                 return .json(307, .null, headers: [("Location", location)]).withEmptyBody()
@@ -68,6 +93,10 @@ public final class Router: Sendable {
         case .healthcheck: return healthcheck()
         case .openAPI: return HTTPResponse(status: 200, body: openAPIBody)
         case .docs: return HTTPResponse(status: 200, contentType: "text/html; charset=utf-8", body: docsBody)
+        case .metrics:
+            guard let metrics else { return .detail(404, "Not Found") }
+            let text = MetricsRenderer.render(metrics, routes: SharedMetrics.builtInRoutes + endpoints.map(\.path), state: status.state)
+            return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: Array(text.utf8))
         case let .endpoint(index): return infer(endpoint: index, request: request)
         }
     }

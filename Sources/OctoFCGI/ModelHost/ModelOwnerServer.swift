@@ -41,12 +41,18 @@ final class ModelOwnerServer: @unchecked Sendable {
     /// `--max-queue`: calls waiting beyond this are refused at once (0: no bound).
     let maxQueue: Int
     let watchdog: StuckCallWatchdog
+    /// Queue, wait, inference and batch figures for `/metrics` (nil when not shared).
+    let metrics: SharedMetrics?
 
     let requestTimeout: Double
 
     /// `batching`: the largest `inferBatch` call and how long to wait for one to
     /// fill (nil: every call runs alone).
-    init(runner: InferenceRunner, endpointCount: Int, maxQueue: Int, requestTimeout: Double, batching: (size: Int, delay: Double)?, logger: Logger) {
+    init(
+        runner: InferenceRunner, endpointCount: Int, maxQueue: Int, requestTimeout: Double, batching: (size: Int, delay: Double)?,
+        metrics: SharedMetrics?, logger: Logger
+    ) {
+        self.metrics = metrics
         self.requestTimeout = requestTimeout
         // Only `/infer` (endpoint 0) calls go through `inferBatch`.
         self.queue = DynamicBatcher(maxSize: batching?.size ?? 1, maxDelay: batching?.delay ?? 0) { $0.request.endpoint == 0 }
@@ -85,6 +91,7 @@ final class ModelOwnerServer: @unchecked Sendable {
         while let request = IPCFrame.readRequest(connection.fd) {
             let job = Job(connection: connection, request: request)
             if !queue.push(job, limit: maxQueue) { job.reply(.error(status: 503, detail: "Overloaded")) }
+            metrics?.set(.queueDepth, queue.count)
         }
         close(connection.fd)
     }
@@ -93,6 +100,7 @@ final class ModelOwnerServer: @unchecked Sendable {
     /// alone or as one `inferBatch` call.
     private func run(_ batch: [Job], slot: Int) {
         let now = MonotonicClock.nanoseconds()
+        metrics?.set(.queueDepth, queue.count)
         var runnable: [Job] = []
         for job in batch {
             if let deadline = job.deadline, now >= deadline {
@@ -107,6 +115,8 @@ final class ModelOwnerServer: @unchecked Sendable {
             }
         }
         guard !runnable.isEmpty else { return }
+        for job in runnable { metrics?.observe(.queueWait, Double(now &- job.enqueuedAt) / 1e9) }
+        metrics?.observe(.batchSize, Double(runnable.count))
         watchdog.begin(slot: slot, deadline: runnable.compactMap(\.deadline).min())
         let results: [InferenceRunner.Result]
         if runnable.count == 1 {
@@ -116,6 +126,7 @@ final class ModelOwnerServer: @unchecked Sendable {
             results = runner.runBatch(inputs: runnable.map(\.request.payload), requestIDs: runnable.map(\.request.id))
         }
         watchdog.end(slot: slot)
+        metrics?.observe(.inference, Double(MonotonicClock.nanoseconds() &- now) / 1e9)
         for (job, result) in zip(runnable, results) { job.reply(result) }
     }
 }

@@ -36,8 +36,9 @@ struct ChildConfig: Codable, Sendable {
     var maxBatchSize: Int
     /// `--model-concurrency`: inference threads (async) or concurrent calls per responder (sync).
     var modelConcurrency: Int
-    /// Whether responders serve `/docs`.
+    /// Whether responders serve `/docs`, and count answers and serve `/metrics`.
     var docs: Bool
+    var metrics: Bool
     var maxBatchDelay: Double
 
     static let environmentKey = "OCTOAI_CHILD"

@@ -29,7 +29,8 @@ enum ResponderProcess {
             }
             let router = Router(
                 api: service.api, status: status, asyncEnable: config.asyncEnable, backend: backend, logger: logger,
-                replicaName: ProcessInfo.processInfo.environment["OCTOAI_REPLICA_NAME"], docs: config.docs)
+                replicaName: ProcessInfo.processInfo.environment["OCTOAI_REPLICA_NAME"], docs: config.docs,
+                metrics: config.metrics ? SharedMetrics(page: status) : nil)
             let transport: any Transport = makeTransport(config)
             try transport.start(handler: router.handle)
             if let host, let syncBackend { setUpInProcess(host, syncBackend, logger) }

@@ -13,7 +13,8 @@ import Glibc
 public final class SharedStatus: @unchecked Sendable {
     /// The descriptor children find the page at.
     static let inheritedFD: Int32 = 4
-    static let size = 4096
+    /// Room for the state and for the metrics every process adds to (``SharedMetrics``).
+    static let size = 16384
 
     private enum Slot: Int {
         case state = 0
@@ -50,8 +51,12 @@ public final class SharedStatus: @unchecked Sendable {
         base = p
     }
 
-    private func atomic(_ slot: Slot) -> UnsafeAtomic<Int> {
-        UnsafeAtomic(at: (base + slot.rawValue * 8).assumingMemoryBound(to: Int.AtomicRepresentation.self))
+    private func atomic(_ slot: Slot) -> UnsafeAtomic<Int> { atomic(at: slot.rawValue) }
+
+    /// The counter at word `index` of the page (``SharedMetrics`` owns words 64 and up).
+    func atomic(at index: Int) -> UnsafeAtomic<Int> {
+        precondition(index >= 0 && index < SharedStatus.size / 8)
+        return UnsafeAtomic(at: (base + index * 8).assumingMemoryBound(to: Int.AtomicRepresentation.self))
     }
 
     /// The lifecycle state as last published by the supervisor.

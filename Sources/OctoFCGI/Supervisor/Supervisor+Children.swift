@@ -10,7 +10,7 @@ extension Supervisor {
             role: role, index: index, serviceName: service.name, logLevel: config.logLevel, asyncEnable: config.asyncEnable,
             ownerSocket: ownerSocket(generation), transport: config.transport == "scgi" ? .scgi : .fastcgi, threads: config.threads,
             maxBodySize: config.maxBodySize, drainTimeout: config.drainTimeout, maxQueue: config.maxQueue, requestTimeout: config.requestTimeout,
-            maxBatchSize: config.maxBatchSize, modelConcurrency: config.modelConcurrency, docs: config.docs, maxBatchDelay: config.maxBatchDelayMilliseconds / 1000)
+            maxBatchSize: config.maxBatchSize, modelConcurrency: config.modelConcurrency, docs: config.docs, metrics: config.metrics, maxBatchDelay: config.maxBatchDelayMilliseconds / 1000)
         guard let report = try? UnixSocket.makePipe() else {
             logger.error("cannot create a pipe; retrying \(childConfig.title) in 1 s")
             scheduled.append((MonotonicClock.nanoseconds() + 1_000_000_000, role, index, generation))
@@ -75,6 +75,7 @@ extension Supervisor {
             let delay = backoff.nextDelay(ranFor: ranFor)
             if child.role == .modelOwner { ownerBackoff = backoff } else { responderBackoff = backoff }
             logger.error("\(title) (pid \(child.pid)) \(how); restarting in \(delay) s")
+            if child.role == .modelOwner { SharedMetrics(page: status).add(.modelRestarts, 1) }
             schedule(child, after: delay)
         }
         updateReadiness()

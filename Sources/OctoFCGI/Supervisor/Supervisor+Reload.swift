@@ -69,6 +69,7 @@ extension Supervisor {
         // Connections already queued on the old socket are still accepted meanwhile.
         retireAt.append((MonotonicClock.nanoseconds() + 500_000_000, old))
         logger.info("reload: generation \(generation) is serving; generation \(old) drains")
+        SharedMetrics(page: status).add(.reloads, 1)
         updateReadiness()
     }
 

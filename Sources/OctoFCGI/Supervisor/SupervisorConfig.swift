@@ -25,6 +25,8 @@ public struct SupervisorConfig: Sendable {
     public var socketGroup: String?
     /// Whether `/docs` is served (`--docs false` answers it 404).
     public var docs = true
+    /// Whether `/metrics` is served (`--metrics false` answers it 404).
+    public var metrics = true
     /// Largest `inferBatch` call for services that batch (1: no batching).
     public var maxBatchSize: Int = ServeDefaults.maxBatchSize
     /// How long the batcher waits for a batch to fill after its first request.
