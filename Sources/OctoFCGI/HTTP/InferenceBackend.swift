@@ -8,6 +8,17 @@ public protocol InferenceBackend: Sendable {
     /// Runs endpoint `endpoint` (index into the service's endpoint list, `/infer`
     /// first) on `input`, the normalised JSON body. Blocks the calling transport thread.
     func call(endpoint: Int, input: [UInt8]) -> InferenceOutcome
+
+    /// The same with the input in two pieces (a form's head, then the request
+    /// body its files point into), so a transport can send an upload without
+    /// first copying it into one buffer.
+    func call(endpoint: Int, head: [UInt8], tail: [UInt8]) -> InferenceOutcome
+}
+
+extension InferenceBackend {
+    public func call(endpoint: Int, head: [UInt8], tail: [UInt8]) -> InferenceOutcome {
+        call(endpoint: endpoint, input: tail.isEmpty ? head : head + tail)
+    }
 }
 
 /// What came back from the model.

@@ -107,20 +107,20 @@ public final class Router: Sendable {
     }
 
     func infer(endpoint index: Int, request: HTTPRequest) -> HTTPResponse {
-        let input: [UInt8]
         let endpoint = endpoints[index]
-        let validated =
+        let validated: Result<(head: [UInt8], tail: [UInt8]), RequestRejection> =
             endpoint.isForm
-            ? FormValidator.validate(body: request.body, contentType: request.contentType, schema: endpoint.input)
+            ? FormValidator.validate(body: request.body, contentType: request.contentType, schema: endpoint.input).map { ($0.head, $0.tail) }
             : RequestValidator.validate(body: request.body, contentType: request.contentType, schema: endpoint.input)
-                .mapError { RequestRejection(.json(422, $0.body)) }
+                .map { ($0, []) }.mapError { RequestRejection(.json(422, $0.body)) }
+        let input: (head: [UInt8], tail: [UInt8])
         switch validated {
         case let .success(normalised): input = normalised
         case let .failure(rejection): return rejection.response
         }
         let state = status.state
         guard state == .running else { return Router.notRunning(state) }
-        switch backend.call(endpoint: index, input: input) {
+        switch backend.call(endpoint: index, head: input.head, tail: input.tail) {
         case let .failure(response):
             return response
         case let .output(json, cpu):

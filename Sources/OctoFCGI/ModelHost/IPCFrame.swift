@@ -34,6 +34,8 @@ enum IPCFrame {
         var endpoint: UInt16
         var timeoutMilliseconds: UInt32 = 0
         var payload: [UInt8]
+        /// More payload, sent after `payload` without joining them (an upload's body).
+        var tail: [UInt8] = []
     }
 
     struct Response {
@@ -46,13 +48,14 @@ enum IPCFrame {
 
     static func encode(_ r: Request) -> [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(requestHeaderSize + r.payload.count)
-        put(UInt32(requestHeaderSize - 4 + r.payload.count), &out)
+        out.reserveCapacity(requestHeaderSize + r.payload.count + r.tail.count)
+        put(UInt32(requestHeaderSize - 4 + r.payload.count + r.tail.count), &out)
         out.append(Kind.call.rawValue)
         put(r.id, &out)
         put(r.endpoint, &out)
         put(r.timeoutMilliseconds, &out)
         out.append(contentsOf: r.payload)
+        out.append(contentsOf: r.tail)
         return out
     }
 
@@ -71,11 +74,10 @@ enum IPCFrame {
     /// Sends one request. A large payload (an upload) is written after its header
     /// rather than copied into one frame buffer first.
     static func write(_ r: Request, to fd: Int32) -> Bool {
-        guard r.payload.count > 64 * 1024 else { return UnixSocket.writeAll(fd, encode(r)) }
-        let header = encode(Request(id: r.id, endpoint: r.endpoint, timeoutMilliseconds: r.timeoutMilliseconds, payload: []))
-        var lengthPatched = header
-        lengthPatched.replaceSubrange(0..<4, with: withUnsafeBytes(of: UInt32(requestHeaderSize - 4 + r.payload.count).littleEndian, Array.init))
-        return UnixSocket.writeAll(fd, lengthPatched) && UnixSocket.writeAll(fd, r.payload)
+        guard r.payload.count + r.tail.count > 64 * 1024 else { return UnixSocket.writeAll(fd, encode(r)) }
+        var header = encode(Request(id: r.id, endpoint: r.endpoint, timeoutMilliseconds: r.timeoutMilliseconds, payload: []))
+        header.replaceSubrange(0..<4, with: withUnsafeBytes(of: UInt32(requestHeaderSize - 4 + r.payload.count + r.tail.count).littleEndian, Array.init))
+        return UnixSocket.writeAll(fd, header) && UnixSocket.writeAll(fd, r.payload) && UnixSocket.writeAll(fd, r.tail)
     }
 
     /// Reads one request; nil on EOF or a malformed frame.

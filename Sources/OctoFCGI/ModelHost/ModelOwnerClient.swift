@@ -35,8 +35,12 @@ final class ModelOwnerClient: InferenceBackend, @unchecked Sendable {
     static let timedOut = HTTPResponse.detail(504, "Inference timed out")
 
     func call(endpoint: Int, input: [UInt8]) -> InferenceOutcome {
+        call(endpoint: endpoint, head: input, tail: [])
+    }
+
+    func call(endpoint: Int, head: [UInt8], tail: [UInt8]) -> InferenceOutcome {
         let (id, pooled) = checkOut()
-        let request = IPCFrame.Request(id: id, endpoint: UInt16(endpoint), timeoutMilliseconds: timeoutMilliseconds, payload: input)
+        let request = IPCFrame.Request(id: id, endpoint: UInt16(endpoint), timeoutMilliseconds: timeoutMilliseconds, payload: head, tail: tail)
         let deadline = MonotonicClock.nanoseconds() + UInt64(timeoutMilliseconds) * 1_000_000
         var connection = pooled
         if let c = connection, !IPCFrame.write(request, to: c.fd) {

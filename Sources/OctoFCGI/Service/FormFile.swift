@@ -21,24 +21,25 @@ public struct FormFile: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case file = "$file"
+        case offset, length
         case filename
         case contentType = "content_type"
         case size
     }
 
-    /// Reads the descriptor `{"$file": n, "filename", "content_type"}` the form
-    /// payload carries and takes the bytes of file `n` from the decoder's
-    /// ``FormPayload/Files`` (its `userInfo`).
+    /// Reads the descriptor `{"offset", "length", "filename", "content_type"}` the
+    /// form payload carries and takes those bytes of the request body from the
+    /// decoder's ``FormPayload/Files`` (its `userInfo`).
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         filename = try container.decode(String.self, forKey: .filename)
         contentType = try container.decodeIfPresent(String.self, forKey: .contentType)
-        let index = try container.decode(Int.self, forKey: .file)
-        guard let files = decoder.userInfo[FormPayload.filesKey] as? FormPayload.Files, files.contents.indices.contains(index) else {
-            throw DecodingError.dataCorruptedError(forKey: .file, in: container, debugDescription: "no file \(index) in the form payload")
+        let offset = try container.decode(Int.self, forKey: .offset)
+        let length = try container.decode(Int.self, forKey: .length)
+        guard let files = decoder.userInfo[FormPayload.filesKey] as? FormPayload.Files, let bytes = files.bytes(offset: offset, length: length) else {
+            throw DecodingError.dataCorruptedError(forKey: .offset, in: container, debugDescription: "no bytes \(offset)+\(length) in the form payload")
         }
-        data = files.contents[index]
+        data = bytes
     }
 
     /// As an output, a file is described, not echoed: name, type and size.

@@ -4,7 +4,10 @@ import MultipartKit
 /// delivers it: its headers, then its bytes.
 struct FormPart {
     var headers: [(String, String)] = []
+    /// The part's bytes: kept for text fields only (file contents are sent from
+    /// the request body itself, see ``contentRanges(in:boundary:)``).
     var body: [UInt8] = []
+    var length = 0
 
     /// The `name` and `filename` of `Content-Disposition: form-data; name="x"; filename="y"`.
     var disposition: (name: String?, filename: String?) {
@@ -22,7 +25,10 @@ struct FormPart {
         var current = FormPart()
         var complete = false
         parser.onHeader = { name, value in current.headers.append((name, value)) }
-        parser.onBody = { buffer in current.body.append(contentsOf: buffer.readableBytesView) }
+        parser.onBody = { buffer in
+            current.length += buffer.readableBytes
+            if current.disposition.filename == nil { current.body.append(contentsOf: buffer.readableBytesView) }
+        }
         parser.onPartComplete = {
             parts.append(current)
             current = FormPart()
@@ -30,6 +36,39 @@ struct FormPart {
         }
         do { try parser.execute(body) } catch { return nil }
         return complete ? parts : nil
+    }
+
+    /// Where each part's content lies in `body`, in order: after the blank line
+    /// that ends its headers, up to the CRLF before the next delimiter. Used once
+    /// multipart-kit has parsed (and so validated) the same body, to send file
+    /// contents to the model owner without copying them.
+    static func contentRanges(in body: [UInt8], boundary: String) -> [Range<Int>] {
+        let delimiter = Array("\r\n--\(boundary)".utf8)
+        var starts: [Int] = []  // where each delimiter's "--" begins
+        if body.starts(with: delimiter.dropFirst(2)) { starts.append(0) }
+        var i = 0
+        while let found = find(delimiter, in: body, from: i) {
+            starts.append(found + 2)
+            i = found + delimiter.count
+        }
+        var ranges: [Range<Int>] = []
+        for (start, next) in zip(starts, starts.dropFirst()) {
+            guard let headerEnd = find([13, 10, 13, 10], in: body, from: start), headerEnd + 4 <= next - 2 else { continue }
+            ranges.append((headerEnd + 4)..<(next - 2))
+        }
+        return ranges
+    }
+
+    private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
+        guard let first = needle.first, haystack.count >= needle.count else { return nil }
+        var i = start
+        let last = haystack.count - needle.count
+        while i <= last {
+            guard let hit = haystack[i...last].firstIndex(of: first) else { return nil }
+            if haystack[hit..<hit + needle.count].elementsEqual(needle) { return hit }
+            i = hit + 1
+        }
+        return nil
     }
 
     /// `; key=value` / `; key="quoted value"` parameters of a header value.

@@ -3,25 +3,37 @@
 /// text parts are validated like JSON strings in lax mode (so `"12"` is an int),
 /// file parts must carry a filename, and every problem is reported at once.
 public enum FormValidator {
-    /// The ``FormPayload`` for the model owner, or the answer to send instead
+    /// What goes to the model owner: the ``FormPayload`` head, followed by
+    /// `tail`, the bytes its files point into (the request body itself).
+    public struct Validated: Sendable {
+        public var head: [UInt8]
+        public var tail: [UInt8]
+    }
+
+    /// The payload for the model owner, or the answer to send instead
     /// (422 with every error, or 400 for a body that is not multipart at all).
-    public static func validate(body: [UInt8], contentType: String?, schema: SchemaNode) -> Result<[UInt8], RequestRejection> {
+    public static func validate(body: [UInt8], contentType: String?, schema: SchemaNode) -> Result<Validated, RequestRejection> {
         guard case let .object(object) = schema else { return .failure(RequestRejection(.detail(500, "Internal Server Error"))) }
         var parts: [FormPart] = []
+        var ranges: [Range<Int>] = []
         if let boundary = FormPart.boundary(contentType: contentType), !body.isEmpty {
             guard let parsed = FormPart.parse(body, boundary: boundary) else {
                 return .failure(RequestRejection(.detail(400, "There was an error parsing the body")))
             }
             parts = parsed
+            ranges = FormPart.contentRanges(in: body, boundary: boundary)
+            // Both readings of the body must agree before bytes are sent by position.
+            guard ranges.count == parts.count, zip(ranges, parts).allSatisfy({ $0.count == $1.length }) else {
+                return .failure(RequestRejection(.detail(400, "There was an error parsing the body")))
+            }
         }
         var checker = ValueValidator()
         var errors: [JSONValue] = []
         var fields: [(String, JSONValue)] = []
-        var files: [ArraySlice<UInt8>] = []
         for field in object.fields {
             let loc: [JSONValue] = ["body", .string(field.name)]
-            let part = parts.first { $0.disposition.name == field.name }
-            guard let part else {
+            let index = parts.firstIndex { $0.disposition.name == field.name }
+            guard let index else {
                 if let fallback = field.defaultValue {
                     fields.append((field.name, fallback))
                 } else if field.required {
@@ -29,16 +41,18 @@ public enum FormValidator {
                 }
                 continue
             }
+            let part = parts[index]
             if isFile(field.schema) {
                 guard let filename = part.disposition.filename else {
                     let text = String(decoding: part.body, as: UTF8.self)
                     errors.append(ValidationIssue.make("value_error", loc, "Value error, Expected UploadFile, received: <class 'str'>", .string(text), ctx: ["error": [:]]))
                     continue
                 }
-                var descriptor: [(String, JSONValue)] = [("$file", .int(Int64(files.count))), ("filename", .string(filename))]
+                var descriptor: [(String, JSONValue)] = [
+                    ("offset", .int(Int64(ranges[index].lowerBound))), ("length", .int(Int64(ranges[index].count))), ("filename", .string(filename)),
+                ]
                 if let type = part.contentType { descriptor.append(("content_type", .string(type))) }
                 fields.append((field.name, .object(descriptor)))
-                files.append(part.body[...])
             } else {
                 var at = loc
                 let text = String(decoding: part.body, as: UTF8.self)
@@ -47,7 +61,7 @@ public enum FormValidator {
         }
         errors += checker.errors
         guard errors.isEmpty else { return .failure(RequestRejection(.json(422, ValidationFailure(errors: errors).body))) }
-        return .success(FormPayload.encode(json: JSONValue.object(fields).bytes, files: files))
+        return .success(Validated(head: FormPayload.head(json: JSONValue.object(fields).bytes), tail: body))
     }
 
     static func isFile(_ node: SchemaNode) -> Bool {

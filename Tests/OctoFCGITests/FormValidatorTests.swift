@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+
+@testable import OctoFCGI
+
+/// Form parsing and validation in the responder, and the payload the model owner decodes.
+@Suite struct FormValidatorTests {
+    @Schema struct Upload: Codable, Sendable {
+        var file: FormFile
+        var note: String
+        var count: Int = 1
+    }
+
+    static let boundary = "XyZ-boundary-42"
+
+    static func body(_ parts: [(name: String, filename: String?, data: [UInt8])]) -> [UInt8] {
+        var out: [UInt8] = []
+        for part in parts {
+            out += Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(part.name)\"".utf8)
+            if let filename = part.filename { out += Array("; filename=\"\(filename)\"\r\nContent-Type: application/octet-stream".utf8) }
+            out += Array("\r\n\r\n".utf8) + part.data + Array("\r\n".utf8)
+        }
+        return out + Array("--\(boundary)--\r\n".utf8)
+    }
+
+    func validate(_ body: [UInt8]) -> Result<FormValidator.Validated, RequestRejection> {
+        FormValidator.validate(body: body, contentType: "multipart/form-data; boundary=\"\(Self.boundary)\"", schema: SchemaProbe.schema(of: Upload.self))
+    }
+
+    @Test func fileBytesReachTheServiceExactlyWithoutBeingCopiedIntoThePayload() throws {
+        // Content that looks like delimiters and blank lines, but is not the boundary.
+        let tricky = Array("a\r\n--XyZ\r\n\r\nb\r\n--".utf8) + (0..<300).map { UInt8($0 % 256) }
+        let body = Self.body([("note", nil, Array("hi".utf8)), ("file", "t.bin", tricky)])
+        let validated = try validate(body).get()
+        #expect(validated.tail == body)
+        let decoded = try FormPayload.decode(Upload.self, from: validated.head + validated.tail)
+        #expect(decoded.file.data == tricky)
+        #expect(decoded.file.filename == "t.bin")
+        #expect(decoded.file.contentType == "application/octet-stream")
+        #expect(decoded.note == "hi")
+        #expect(decoded.count == 1)
+    }
+
+    @Test func contentRangesMatchWhatMultipartKitParsed() {
+        let body = Self.body([("a", nil, []), ("b", "x", Array("\r\n".utf8)), ("c", nil, Array("--".utf8))])
+        let parts = FormPart.parse(body, boundary: Self.boundary) ?? []
+        let ranges = FormPart.contentRanges(in: body, boundary: Self.boundary)
+        #expect(parts.map(\.length) == [0, 2, 2])
+        #expect(ranges.map(\.count) == [0, 2, 2])
+    }
+
+    @Test func missingAndMistypedPartsAreAllReported() throws {
+        let body = Self.body([("count", nil, Array("many".utf8))])
+        guard case let .failure(rejection) = validate(body) else { Issue.record("accepted"); return }
+        #expect(rejection.response.status == 422)
+        let text = String(decoding: rejection.response.body, as: UTF8.self)
+        #expect(text.contains(#""loc":["body","file"]"#) && text.contains(#""loc":["body","note"]"#))
+        #expect(text.contains(#""type":"int_parsing","loc":["body","count"]"#))
+    }
+
+    @Test func garbageIsA400() {
+        let result = FormValidator.validate(body: Array("--XyZ-boundary-42\r\nnot a header\r\n".utf8), contentType: "multipart/form-data; boundary=XyZ-boundary-42", schema: SchemaProbe.schema(of: Upload.self))
+        guard case let .failure(rejection) = result else { Issue.record("accepted"); return }
+        #expect(rejection.response.status == 400)
+    }
+}
