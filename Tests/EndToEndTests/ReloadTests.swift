@@ -24,6 +24,7 @@ import Glibc
         try stack.waitFor("the old generations to leave") { stack.pids(titled: "octoai: model-owner").count == 1 }
         usleep(300_000)
         let result = load.stop()
+        print("fault-test sighup-x2: \(result.ok) ok, \(result.failures.count) failed")
         #expect(result.failures.isEmpty, "\(result.failures.count) failed of \(result.ok + result.failures.count): \(result.failures.prefix(5))")
         #expect(result.ok > 50)
         #expect(stack.pids(titled: "octoai: model-owner") != [firstOwner])
@@ -41,6 +42,7 @@ import Glibc
         }
         usleep(800_000)
         let result = load.stop()
+        print("fault-test nginx-reload-x2: \(result.ok) ok, \(result.failures.count) failed")
         #expect(result.failures.isEmpty, "\(result.failures.count) failed of \(result.ok + result.failures.count): \(result.failures.prefix(5))")
         #expect(result.ok > 50)
     }
@@ -57,10 +59,27 @@ import Glibc
         try stack.waitFor("responder 2 to be replaced") { stack.pids(titled: "octoai: responder 2").contains { $0 != victim } }
         usleep(500_000)
         let result = load.stop()
+        print("fault-test kill-9-responder: \(result.ok) ok, \(result.failures.count) failed")
         // Only requests inside the killed process at that instant may fail (nginx answers them 502).
         #expect(result.failures.count <= 8, "\(result.failures)")
         #expect(result.failures.allSatisfy { $0.hasPrefix("502") }, "\(result.failures)")
         #expect(try stack.client.get("/healthcheck").status == 200)
+    }
+
+    @Test func killedModelOwnerUnderLoadFailsOnlyWith503AndNeverHangs() throws {
+        let stack = try Stack()
+        defer { stack.stop() }
+        let load = LoadGenerator(port: stack.port)
+        usleep(300_000)
+        let owner = try #require(stack.pids(titled: "octoai: model-owner").first)
+        kill(owner, SIGKILL)
+        try stack.waitFor("the owner to be replaced") { stack.pids(titled: "octoai: model-owner").contains { $0 != owner } }
+        try stack.waitForHealth(200)
+        usleep(300_000)
+        let result = load.stop()
+        print("fault-test kill-9-owner: \(result.ok) ok, \(result.failures.count) failed (503 while the owner was down)")
+        #expect(result.failures.allSatisfy { $0.hasPrefix("503 ") }, "\(result.failures.prefix(5))")
+        #expect(result.ok > 50)
     }
 
     @Test func aReloadWhoseSetupFailsKeepsTheOldGenerationServing() throws {
