@@ -59,10 +59,13 @@ let package = Package(
         // The services built into the `octoai` binary (EchoService, ...).
         .target(name: "Examples", dependencies: ["OctoFCGI", "MiniLM"]),
         .executableTarget(name: "octoai", dependencies: ["OctoFCGI", "Examples"]),
+        // What the fuzzers (scripts/fuzz.sh) and the corpus regression tests feed inputs to.
+        .target(name: "FuzzTargets", dependencies: ["OctoFCGI"]),
+        .executableTarget(name: "octoai-fuzz", dependencies: ["FuzzTargets"]),
         .testTarget(
             name: "OctoFCGITests",
             dependencies: [
-                "OctoFCGI", "Examples", "OctoFCGIMacros",
+                "OctoFCGI", "Examples", "OctoFCGIMacros", "FuzzTargets",
                 .product(name: "SwiftSyntaxMacrosTestSupport", package: "swift-syntax"),
             ]
         ),

@@ -40,7 +40,7 @@ public enum FormPayload {
     }
 
     /// Decodes `T` from a head and the body after it.
-    static func decode<T: Decodable>(_ type: T.Type, from payload: [UInt8]) throws -> T {
+    public static func decode<T: Decodable>(_ type: T.Type, from payload: [UInt8]) throws -> T {
         guard payload.count >= 4 else { throw Malformed() }
         let jsonLength = Int(IPCFrame.get(payload, 0) as UInt32)
         guard 4 + jsonLength <= payload.count else { throw Malformed() }
