@@ -69,3 +69,32 @@ import Glibc
         #expect(try stack.client.get("/openapi.json").status == 200)
     }
 }
+
+/// Several replicas behind one nginx (`deploy/nginx-replicas.conf`): balanced, and
+/// when one dies the others answer every request.
+@Suite struct ReplicaTests {
+    @Test func nginxBalancesAndFailsOverBetweenReplicas() throws {
+        var options = Stack.Options()
+        options.replicas = 2
+        options.environment["OCTOAI_REPLICA_NAME"] = "replica-1"
+        let stack = try Stack(options)
+        defer { stack.stop() }
+        let second = try #require(stack.otherReplicas.first)
+        try stack.waitFor("replica 2 to run") { (0..<4).contains { _ in (try? stack.client.get("/healthcheck"))?.header("OCTOAI_REPLICA_NAME") == "replica-2" } }
+        var seen = Set<String>()
+        for _ in 0..<20 {
+            let r = try stack.client.post("/infer", json: #"{"prompt":"hi"}"#)
+            #expect(r.status == 200)
+            if let name = r.header("OCTOAI_REPLICA_NAME") { seen.insert(name) }
+        }
+        #expect(seen == ["replica-1", "replica-2"])
+        kill(second.processIdentifier, SIGKILL)  // its children follow through the lifeline
+        second.waitUntilExit()
+        try stack.waitFor("replica 2's responders to be gone") { !Stack.socketAccepts(stack.directory + "/octoai-2.sock") }
+        for _ in 0..<20 {
+            let r = try stack.client.post("/infer", json: #"{"prompt":"hi"}"#)
+            #expect(r.status == 200, "\(r.text)")
+            #expect(r.header("OCTOAI_REPLICA_NAME") == "replica-1")
+        }
+    }
+}

@@ -8,6 +8,9 @@ public struct NginxConfig: Sendable {
     public var listen: String
     /// Where octoai listens: `unix:/run/octoai/octo.sock` or `127.0.0.1:9000`.
     public var upstream: String
+    /// More backends beside `upstream` (several octoai replicas): nginx balances
+    /// across them and fails over when one stops answering.
+    public var replicas: [String] = []
     /// nginx `worker_processes`.
     public var workerProcesses: String
     /// Idle upstream connections each nginx worker keeps. With `fastcgi_keep_conn on`
@@ -49,7 +52,7 @@ public struct NginxConfig: Sendable {
     public func render() throws -> String {
         let template = try MustacheTemplate(string: NginxConfig.template)
         var values: [String: Any] = [
-            "listen": listen, "upstream": upstream, "workerProcesses": workerProcesses, "keepalive": keepalive,
+            "listen": listen, "upstreams": [upstream] + replicas, "replicated": !replicas.isEmpty, "workerProcesses": workerProcesses, "keepalive": keepalive,
             "maxBodySize": "\(maxBodySize / 1024)k", "keepaliveTimeout": "\(keepaliveTimeout)s",
         ]
         if let privatePrefix { values["private"] = ["prefix": privatePrefix] }
@@ -96,7 +99,14 @@ public struct NginxConfig: Sendable {
             upstream octoai {
                 # The socket `octoai {{#fastcgi}}fcgi{{/fastcgi}}{{#scgi}}scgi{{/scgi}} --socket` binds. It must be connectable by
                 # nginx's user: `--socket-mode 0660` with nginx in the socket's group, or 0666.
-                server {{{upstream}}};
+                {{#replicated}}
+                # Several replicas: a replica that refuses or breaks a connection is left
+                # alone for 5 s and the request goes to the next one. A POST already sent
+                # is never retried (it may have run); only a refused connect moves on.
+                {{/replicated}}
+                {{#upstreams}}
+                server {{{.}}}{{#replicated}} max_fails=1 fail_timeout=5s{{/replicated}};
+                {{/upstreams}}
                 {{#fastcgi}}
                 # Idle connections kept open per nginx worker. With fastcgi_keep_conn each
                 # one pins a responder thread. octoai starts more threads when all are

@@ -16,6 +16,9 @@ final class Stack: @unchecked Sendable {
         var waitUntilRunning = true
         /// `fastcgi` runs `octoai fcgi`, `scgi` runs `octoai scgi`, each behind the matching nginx config.
         var transport = NginxConfig.TransportKind.fastcgi
+        /// Backends behind one nginx (`deploy/nginx-replicas.conf`'s shape), each with
+        /// its own socket and `OCTOAI_REPLICA_NAME=replica-N`.
+        var replicas = 1
         /// Listen on a loopback TCP port (`--listen`) instead of a Unix socket.
         var tcp = false
         /// The binary to serve with (another package's, built from `Examples/`).
@@ -34,6 +37,8 @@ final class Stack: @unchecked Sendable {
     let directory: String
     let port: Int
     let backend: Process
+    /// Replicas 2...N, when `replicas` > 1.
+    let otherReplicas: [Process]
     let nginx: Process
     let logPath: String
     var client: HTTPClient { HTTPClient(port: port) }
@@ -63,10 +68,24 @@ final class Stack: @unchecked Sendable {
         backend = try Stack.launch(
             options.executable, service + [options.transport == .scgi ? "scgi" : "fcgi"] + address + options.arguments,
             environment: options.environment, log: logPath)
+        var replicaSockets: [String] = []
+        var others: [Process] = []
+        for n in stride(from: 2, through: options.replicas, by: 1) {
+            let path = directory + "/octoai-\(n).sock"
+            replicaSockets.append("unix:" + path)
+            var environment = options.environment
+            environment["OCTOAI_REPLICA_NAME"] = "replica-\(n)"
+            others.append(
+                try Stack.launch(
+                    options.executable, service + ["fcgi", "--socket", path, "--socket-mode", "0666"] + options.arguments,
+                    environment: environment, log: directory + "/octoai-\(n).log"))
+        }
+        otherReplicas = others
         var config = NginxConfig(
             listen: "127.0.0.1:\(port)", upstream: options.tcp ? "127.0.0.1:\(tcpPort)" : "unix:" + socket, workerProcesses: "1", keepalive: 2,
             maxBodySize: options.nginxMaxBodySize, privatePrefix: directory)
         config.transport = options.transport
+        config.replicas = replicaSockets
         try config.render().write(toFile: directory + "/nginx.conf", atomically: true, encoding: .utf8)
         nginx = try Stack.launch(Stack.nginxPath, ["-p", directory, "-c", directory + "/nginx.conf", "-e", "stderr"], environment: [:], log: directory + "/nginx.log")
         // `/` answers 200 in every state once nginx and the backend socket are both up.
@@ -135,6 +154,21 @@ final class Stack: @unchecked Sendable {
         }
     }
 
+    /// Whether something accepts connections on the Unix socket at `path`.
+    static func socketAccepts(_ path: String) -> Bool {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_un()
+        addr.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &addr.sun_path) { raw in
+            let bytes = Array(path.utf8.prefix(raw.count - 1))
+            raw.copyBytes(from: bytes + [0])
+        }
+        return withUnsafePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        } == 0
+    }
+
     static func commandLine(_ pid: pid_t) -> String {
         guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return "" }
         return String(decoding: data, as: UTF8.self).split(separator: "\0").joined(separator: " ")
@@ -146,8 +180,12 @@ final class Stack: @unchecked Sendable {
         return backend.terminationStatus
     }
 
-    /// Stops both processes and removes the directory. Safe to call twice.
+    /// Stops every process and removes the directory. Safe to call twice.
     func stop() {
+        for replica in otherReplicas where replica.isRunning {
+            kill(replica.processIdentifier, SIGTERM)
+            replica.waitUntilExit()
+        }
         if backend.isRunning {
             kill(backend.processIdentifier, SIGTERM)
             _ = try? waitForExit()
