@@ -231,10 +231,14 @@ EOF
 HZ=$(getconf CLK_TCK)
 cpu_ticks() { local s=0 p v; for p in "$@"; do v=$(awk '{print $14+$15}' "/proc/$p/stat" 2>/dev/null) && s=$((s + v)); done; echo $s; }
 stat_line() { awk '/^cpu /{print $2+$3+$4+$7+$8+$9, $2+$3+$4+$5+$6+$7+$8+$9}' /proc/stat; }  # busy(incl steal) total
-printf 'mode\ttext\tconc\trps\tmean_ms\tp50_ms\tp90_ms\tp99_ms\terrors\trequests\tsrv_cpu_pct\tbox_busy_pct\tload1\n' > "$RES"
+busy_pct() {          # box busy % over 1 s, before a point (our servers idle then: this is the background load)
+  local a b; a=($(stat_line)); sleep 1; b=($(stat_line))
+  echo $(( 100 * (b[0]-a[0]) / ( (b[1]-a[1]) > 0 ? (b[1]-a[1]) : 1 ) ))
+}
+printf 'mode\ttext\tconc\trps\tmean_ms\tp50_ms\tp90_ms\tp99_ms\terrors\trequests\tsrv_cpu_pct\tbox_busy_pct\tload1\tbg_busy_pct\n' > "$RES"
 run_point() {         # run_point MODE TEXT CONC
-  local mode=$1 text=$2 c=$3 out line rps non2xx a b s0 s1 pids load1 ncpu
-  ncpu=$(nproc)
+  local mode=$1 text=$2 c=$3 out line rps non2xx a b s0 s1 pids load1 ncpu bg
+  ncpu=$(nproc); bg=$(busy_pct)
   mapfile -t pids < <({ octo_pids; nginx_pids; } | sort -un)
   load1=$(cut -d' ' -f1 /proc/loadavg)
   a=($(stat_line)); s0=$(cpu_ticks "${pids[@]}")
@@ -245,13 +249,13 @@ run_point() {         # run_point MODE TEXT CONC
   rps=$(awk '/^Requests\/sec:/{print $2}' <<<"$out")
   non2xx=$(awk '/Non-2xx or 3xx responses:/{print $NF}' <<<"$out"); non2xx=${non2xx:-0}
   awk -v mode="$mode" -v text="$text" -v c="$c" -v rps="${rps:-0}" -v non2xx="$non2xx" -v line="$line" \
-      -v tot="$(( b[1]-a[1] ))" -v busy="$(( b[0]-a[0] ))" -v srv="$(( s1-s0 ))" -v ncpu="$ncpu" -v load1="$load1" '
+      -v tot="$(( b[1]-a[1] ))" -v busy="$(( b[0]-a[0] ))" -v srv="$(( s1-s0 ))" -v ncpu="$ncpu" -v load1="$load1" -v bg="$bg" '
     BEGIN{ n=split(line,kv," "); for(i=2;i<=n;i++){split(kv[i],p,"="); v[p[1]]=p[2]}
       core=tot>0?tot/ncpu:1
       err=v["connect"]+v["read"]+v["write"]+v["timeout"]+non2xx
-      printf "%s\t%s\t%d\t%.1f\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%d\t%.0f\t%.0f\t%s\n", mode, text, c, rps,
-        v["mean_us"]/1000, v["p50_us"]/1000, v["p90_us"]/1000, v["p99_us"]/1000, err, v["requests"], 100*srv/core, 100*busy/(tot>0?tot:1), load1 }' >> "$RES"
-  tail -1 "$RES" | awk -F'\t' '{printf "  %-7s %-5s c=%-3s %8s sent/s  p50 %8.2f ms  p99 %8.2f ms  err %s  srvCPU %s%% (100 = 1 core) box busy %s%%\n",$1,$2,$3,$4,$6,$8,$9,$11,$12}' >&2
+      printf "%s\t%s\t%d\t%.1f\t%.3f\t%.3f\t%.3f\t%.3f\t%d\t%d\t%.0f\t%.0f\t%s\t%s\n", mode, text, c, rps,
+        v["mean_us"]/1000, v["p50_us"]/1000, v["p90_us"]/1000, v["p99_us"]/1000, err, v["requests"], 100*srv/core, 100*busy/(tot>0?tot:1), load1, bg }' >> "$RES"
+  tail -1 "$RES" | awk -F'\t' '{printf "  %-7s %-5s c=%-3s %8s sent/s  p50 %8.2f ms  p99 %8.2f ms  err %s  srvCPU %s%% (100 = 1 core) box busy %s%% (bg before %s%%)\n",$1,$2,$3,$4,$6,$8,$9,$11,$12,$14}' >&2
 }
 
 run_ours() {

@@ -76,6 +76,9 @@ def main() -> int:
     seed_p50_best = {}
     for (th, c), v in seed_by.items():
         seed_p50_best[c] = min(v[1], seed_p50_best.get(c, float("inf")))
+    seed_bg = {}
+    for r in read_tsv(os.path.join(py, "seed-results.tsv")):
+        seed_bg.setdefault(r["threads"], []).append("c=%s %s%%" % (r["conc"], r["bg_busy"]))
     seed_err = {}
     for r in read_tsv(os.path.join(py, "seed-results.tsv")):
         seed_err[int(r["conc"])] = seed_err.get(int(r["conc"]), 0) + int(r["errors"]) + int(r["non2xx"])
@@ -130,8 +133,8 @@ def main() -> int:
     L.append("")
     L.append("## Throughput and latency through nginx")
     L.append("")
-    L.append("| text | c | batching | sentences/s | p50 ms | p99 ms | errors | server CPU (100 = 1 core) | seed req/s | seed p50 ms | seed p99 ms | ours / seed (throughput) | seed p50 / ours p50 |")
-    L.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    L.append("| text | c | batching | sentences/s | p50 ms | p99 ms | errors | server CPU (100 = 1 core) | box busy before (bg) | seed req/s | seed p50 ms | seed p99 ms | ours / seed (throughput) | seed p50 / ours p50 |")
+    L.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for text in ("short", "long"):
         for c in concs:
             for mode, label in (("nobatch", "off"), ("batch", "on")):
@@ -139,9 +142,9 @@ def main() -> int:
                 if r is None:
                     continue
                 s = seed.get(c) if text == "short" else None
-                L.append("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
+                L.append("| %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |" % (
                     text, c, label, fnum(float(r["rps"])), fnum(float(r["p50_ms"]), "%.2f"), fnum(float(r["p99_ms"]), "%.2f"),
-                    r["errors"], r["srv_cpu_pct"],
+                    r["errors"], r["srv_cpu_pct"], (r.get("bg_busy_pct") or "n/a") + ("%" if r.get("bg_busy_pct") else ""),
                     fnum(s[0]) if s else "n/a", fnum(s[1]) if s else "n/a", fnum(s[2]) if s else "n/a",
                     ratio(float(r["rps"]), s[0] if s else None), ratio(s[1] if s else None, float(r["p50_ms"]))))
     L.append("")
@@ -155,6 +158,8 @@ def main() -> int:
         L.append("|---|---|---:|---:|---:|")
         for (th, c), v in sorted(seed_by.items(), key=lambda kv: (kv[0][0], kv[0][1])):
             L.append("| %s | %d | %.1f | %.1f | %.1f |" % (th, c, v[0], v[1], v[2]))
+        L.append("")
+        L.append("Box busy before each seed point (bg, 1 s sample by run.sh): " + "; ".join("threads %s: %s" % (th, ", ".join(v)) for th, v in sorted(seed_bg.items())) + ".")
     L.append("")
     L.append("## sentence-transformers in-process (`encode()`, no HTTP)")
     L.append("")
@@ -234,6 +239,23 @@ def main() -> int:
         v4 += " by the sum of RSS (met by PSS: the processes share the Swift runtime and libraries, counted once per process in RSS)"
     L.append("| RSS with the model loaded < 150 MB, whole backend | after the load (weights resident), max over modes: sum of VmRSS %s MiB, sum of PSS %s MiB (all octoai processes: supervisor, model owner, responders) | %s |" % (fnum(rss_max), fnum(pss_max), v4))
     L.append("| time to RUNNING < 2 s | median %s ms (exec -> /healthcheck 200 through nginx) | %s |" % (fnum(med_start, "%.0f"), verdict(t5)))
+    L.append("")
+    L.append("## Notes (computed from this run)")
+    L.append("")
+    on1, off1 = p50("batch", "short", 1), p50("nobatch", "short", 1)
+    if on1 is not None and off1 is not None:
+        L.append("- c=1, short: batching on adds %.2f ms to p50 (%.2f vs %.2f ms): a lone request waits for the batch delay (`--max-batch-delay-ms`, default 2)." % (on1 - off1, on1, off1))
+    for text in ("short", "long"):
+        a, b = sps("batch", text, cmax), sps("nobatch", text, cmax)
+        if a and b:
+            L.append("- c=%d, %s: batching on / off = %.2fx (%.1f vs %.1f sentences/s)." % (cmax, text, a / b, a, b))
+    cpus = [float(r["srv_cpu_pct"]) for r in ours]
+    if cpus:
+        L.append("- Server CPU (nginx + every octoai process) stays at %.0f-%.0f%% of ONE core per point: the model runs with 1 BLAS thread in one model owner, "
+                 "so on this 2-core box our ceiling is one core's encode rate; sentence-transformers at torch threads 1 is the like-for-like in-process figure." % (min(cpus), max(cpus)))
+    bgs = [int(r["bg_busy_pct"]) for r in ours if r.get("bg_busy_pct", "").isdigit()]
+    if bgs:
+        L.append("- Background load before our points (box busy %%, our servers idle): %d-%d%%, median %d%%; compare with the seed's bg figures above before reading cross-stack ratios." % (min(bgs), max(bgs), statistics.median(bgs)))
     L.append("")
     L.append("Single run, one repetition per point, on a 2-core machine shared with other work: "
              "ratios measured in the same run are the figures to trust, absolute rates move with the background load (see load above and server CPU per row).")
