@@ -1,6 +1,15 @@
 // swift-tools-version:6.0
 import CompilerPluginSupport
+import Foundation
 import PackageDescription
+
+// scripts/fuzz.sh sets OCTOAI_FUZZ to the toolchain's libFuzzer-without-main archive:
+// the code under test is built with libFuzzer's coverage and AddressSanitizer, and only
+// octoai-fuzz links libFuzzer (driven from its own main, see FuzzMain.swift). A normal
+// build has none of this.
+let fuzzLibrary = ProcessInfo.processInfo.environment["OCTOAI_FUZZ"] ?? ""
+let fuzzSwift: [SwiftSetting] = fuzzLibrary.isEmpty ? [] : [.unsafeFlags(["-sanitize=fuzzer,address"]), .define("FUZZING")]
+let fuzzLink: [LinkerSetting] = fuzzLibrary.isEmpty ? [] : [.unsafeFlags(["-sanitize=address", fuzzLibrary, "-lstdc++"])]
 
 let package = Package(
     name: "octoai-fcgi",
@@ -54,14 +63,15 @@ let package = Package(
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
-            ]
+            ],
+            swiftSettings: fuzzSwift
         ),
         // The services built into the `octoai` binary (EchoService, ...).
         .target(name: "Examples", dependencies: ["OctoFCGI", "MiniLM"]),
         .executableTarget(name: "octoai", dependencies: ["OctoFCGI", "Examples"]),
         // What the fuzzers (scripts/fuzz.sh) and the corpus regression tests feed inputs to.
-        .target(name: "FuzzTargets", dependencies: ["OctoFCGI"]),
-        .executableTarget(name: "octoai-fuzz", dependencies: ["FuzzTargets"]),
+        .target(name: "FuzzTargets", dependencies: ["OctoFCGI"], swiftSettings: fuzzSwift),
+        .executableTarget(name: "octoai-fuzz", dependencies: ["FuzzTargets"], swiftSettings: fuzzSwift, linkerSettings: fuzzLink),
         .testTarget(
             name: "OctoFCGITests",
             dependencies: [

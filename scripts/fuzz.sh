@@ -6,8 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${SECONDS_PER_TARGET:-60}
-# -gnone: gold cannot link the macro plug-in with the sanitizers' debug info.
-swift build --scratch-path .build-fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING -Xswiftc -gnone --product octoai-fuzz
+# OCTOAI_FUZZ: Package.swift instruments OctoFCGI and the targets and links libFuzzer
+# (without its main) into octoai-fuzz alone.
+library=$(ls "$(dirname "$(command -v swift)")"/../lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a | head -1)
+OCTOAI_FUZZ="$library" swift build --scratch-path .build-fuzz --product octoai-fuzz
 for target in ${TARGETS:-scgi multipart json}; do
     mkdir -p "Tests/FuzzCorpus/$target" ".build-fuzz/crashes/$target"
     echo "== $target (${seconds}s)" >&2

@@ -20,6 +20,7 @@ struct FormPart {
 
     /// Parses every part of `body`; nil when it is not valid multipart.
     static func parse(_ body: [UInt8], boundary: String) -> [FormPart]? {
+        guard headerNamesAreASCII(body, boundary: boundary) else { return nil }
         let parser = MultipartParser(boundary: boundary)
         var parts: [FormPart] = []
         var current = FormPart()
@@ -57,6 +58,29 @@ struct FormPart {
             ranges.append((headerEnd + 4)..<(next - 2))
         }
         return ranges
+    }
+
+    /// multipart-kit 4.7 indexes a 128-entry table with each byte of a part's
+    /// header name, so a byte >= 0x80 there traps (found by scripts/fuzz.sh; the
+    /// input is in Tests/FuzzCorpus/multipart). Refuse such a body before it gets
+    /// there: after every `--boundary` line, check the name of each header line.
+    static func headerNamesAreASCII(_ body: [UInt8], boundary: String) -> Bool {
+        let delimiter = Array("--\(boundary)\r\n".utf8)
+        var search = 0
+        while let found = find(delimiter, in: body, from: search) {
+            var i = found + delimiter.count
+            search = found + 1
+            // Header lines until the blank line: the name runs up to ':' or a control byte.
+            while i < body.count, body[i] != 13 {
+                while i < body.count, body[i] != UInt8(ascii: ":"), body[i] != 13, body[i] != 10 {
+                    if body[i] >= 0x80 { return false }
+                    i += 1
+                }
+                guard let end = find([13, 10], in: body, from: i) else { break }
+                i = end + 2
+            }
+        }
+        return true
     }
 
     private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
