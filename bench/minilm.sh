@@ -282,7 +282,7 @@ measure_startup() {   # exec of `octoai fcgi` -> /healthcheck 200 through nginx,
   mapfile -t args < <(octo_args batch)
   for i in $(seq 1 "$STARTUP_REPS"); do
     rm -f "$SOCK" "$DIR/startup.pid"
-    python3 "$REPO/bench/minilm/startup.py" "http://127.0.0.1:$PORT/healthcheck" "$DIR/startup.pid" "${args[@]}" \
+    python3 "$REPO/bench/startup.py" "http://127.0.0.1:$PORT/healthcheck" "$DIR/startup.pid" "${args[@]}" \
       >> "$OUT/startup.tsv" 2>> "$OUT/octoai-startup.log" &
     py=$!
     for j in $(seq 1 100); do [ -s "$DIR/startup.pid" ] && break; sleep 0.02; done

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Start-up probe for bench/run.sh.
+"""Start-up probe for bench/run.sh and bench/minilm.sh.
 
 usage: startup.py URL PIDFILE ARGV...
 
