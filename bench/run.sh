@@ -173,7 +173,7 @@ octo_args() {         # octo_args CONFIG: argv of `octoai fcgi|scgi` for a confi
   local cfg=$1 cmd=fcgi async=true
   case $cfg in fcgi-async) ;; fcgi-sync) async=false ;; scgi-async) cmd=scgi ;; scgi-sync) cmd=scgi; async=false ;;
     *) die "unknown config $cfg" ;; esac
-  local a=("$BIN" "$cmd" --socket "$SOCK" --socket-mode 0666 --async-enable "$async")
+  local a=("$BIN" --service-class EchoService "$cmd" --socket "$SOCK" --socket-mode 0666 --async-enable "$async")
   [ -n "$WORKERS" ] && a+=(--workers "$WORKERS")
   [ -n "$THREADS" ] && a+=(--threads "$THREADS")
   # shellcheck disable=SC2206
