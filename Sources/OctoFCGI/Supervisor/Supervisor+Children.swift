@@ -21,6 +21,11 @@ extension Supervisor {
         if role == .responder, let listener = listeners[generation] { fds.append((listener, InheritedFD.listener)) }
         var environment = ProcessInfo.processInfo.environment
         environment[ChildConfig.environmentKey] = childConfig.encoded
+        // Large allocations (request bodies, uploads) always get their own mapping and go
+        // back to the system when freed. Otherwise glibc raises its mmap threshold after the
+        // first large free and keeps multi-megabyte bodies in per-thread heaps: responders
+        // that had served 5 MiB uploads stayed at ~160 MB RSS (bench/RESULTS.md).
+        if environment["MALLOC_MMAP_THRESHOLD_"] == nil { environment["MALLOC_MMAP_THRESHOLD_"] = "262144" }
         if role == .modelOwner { status.ownerGeneration += 1 }
         do {
             let pid = try ProcessSpawner.spawn(path: ProcessSpawner.executablePath, arguments: [childConfig.title], environment: environment, fds: fds)
