@@ -9,6 +9,11 @@ import Logging
 /// OctoAI.main(MyService.self)
 /// ```
 /// The first service is the default; `--service-class NAME` picks another.
+///
+/// octoai bootstraps swift-log and swift-metrics in each of its processes (the
+/// metrics backend is what makes `/metrics` whole across processes), so a binary
+/// built this way must not bootstrap either itself: both allow one bootstrap per
+/// process. Metrics a service creates under its own names are dropped.
 public enum OctoAI {
     /// Runs the command line (or, in a process `octoai` spawned itself, that
     /// process's role) for `services`. Never returns.

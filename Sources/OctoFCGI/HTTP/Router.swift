@@ -36,8 +36,10 @@ public final class Router: Sendable {
     let logger: Logger
     /// `OCTOAI_REPLICA_NAME`, sent on every answer so operators see which replica answered.
     let replicaName: String?
-    /// Where answers are counted and `/metrics` reads from (nil: neither).
+    /// What `/metrics` shows (nil: no `/metrics`).
     let metrics: SharedMetrics?
+    /// Where answers are counted (swift-metrics; a no-op until a backend is bootstrapped).
+    let requestMetrics: RequestMetrics
 
     /// `docs: false` leaves `/docs` out (404), for operators who expose no
     /// documentation; without `metrics` there is no `/metrics` either.
@@ -49,6 +51,7 @@ public final class Router: Sendable {
         if docs { routes["/docs"] = .docs }
         if metrics != nil { routes["/metrics"] = .metrics }
         self.metrics = metrics
+        self.requestMetrics = RequestMetrics(endpoints: api.endpoints.map(\.path))
         for (index, endpoint) in api.endpoints.enumerated() { routes[endpoint.path] = .endpoint(index) }
         self.routes = routes
         self.endpoints = api.endpoints
@@ -64,16 +67,13 @@ public final class Router: Sendable {
 
     /// Answers one request. Never throws: every failure is a JSON answer.
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
-        metrics?.add(.inFlight, 1)
+        requestMetrics.begin()
         let route = routes[request.path]
         var response = self.route(request, route)
         if let replicaName { response.headers.append(("OCTOAI_REPLICA_NAME", replicaName)) }
-        if let metrics {
-            metrics.add(.inFlight, -1)
-            var seconds: Double?
-            if case .endpoint = route { seconds = Double(MonotonicClock.nanoseconds() &- request.receivedAt) / 1e9 }
-            metrics.countRequest(route: route?.metricsIndex ?? SharedMetrics.builtInRoutes.count - 1, status: response.status, seconds: seconds)
-        }
+        var nanoseconds: UInt64?
+        if case .endpoint = route { nanoseconds = MonotonicClock.nanoseconds() &- request.receivedAt }
+        requestMetrics.end(route: route?.metricsIndex, status: response.status, nanoseconds: nanoseconds)
         return response
     }
 
@@ -95,7 +95,7 @@ public final class Router: Sendable {
         case .docs: return HTTPResponse(status: 200, contentType: "text/html; charset=utf-8", body: docsBody)
         case .metrics:
             guard let metrics else { return .detail(404, "Not Found") }
-            let text = MetricsRenderer.render(metrics, routes: SharedMetrics.builtInRoutes + endpoints.map(\.path), state: status.state)
+            let text = MetricsRenderer.render(metrics, routes: requestMetrics.routes, state: status.state)
             return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: Array(text.utf8))
         case let .endpoint(index): return infer(endpoint: index, request: request)
         }

@@ -1,24 +1,27 @@
 import Foundation
 
-/// Writes ``SharedMetrics`` in the Prometheus text exposition format (0.0.4).
+/// Writes ``SharedMetrics`` in the Prometheus text exposition format (0.0.4):
+/// the page already holds every process's counts, merged (see ``SharedMetrics``
+/// for why this is not swift-prometheus).
 enum MetricsRenderer {
     static func render(_ metrics: SharedMetrics, routes: [String], state: LifecycleState) -> String {
         var out = ""
-        out += "# HELP octoai_requests_total Requests answered, by route and status code.\n# TYPE octoai_requests_total counter\n"
+        out += "# HELP \(MetricName.requests) Requests answered, by route and status code.\n# TYPE \(MetricName.requests) counter\n"
         for (index, route) in routes.enumerated() where index < SharedMetrics.maxRoutes {
             for (c, code) in (SharedMetrics.codes.map(String.init) + ["other"]).enumerated() {
                 let n = metrics.requests(route: index, code: c)
-                if n > 0 { out += "octoai_requests_total{route=\"\(escape(route))\",code=\"\(code)\"} \(n)\n" }
+                if n > 0 { out += "\(MetricName.requests){route=\"\(escape(route))\",code=\"\(code)\"} \(n)\n" }
             }
         }
-        histogram(&out, metrics, .requestDuration, "octoai_request_duration_seconds", "Time from receiving a request to its answer (inference endpoints).")
-        histogram(&out, metrics, .queueWait, "octoai_queue_wait_seconds", "Time a call waited for the model.")
-        histogram(&out, metrics, .inference, "octoai_inference_seconds", "Wall time of model calls.")
-        histogram(&out, metrics, .batchSize, "octoai_batch_size", "Requests per model call.")
-        gauge(&out, "octoai_in_flight", "Requests being answered by the responders.", "gauge", metrics.value(.inFlight))
-        gauge(&out, "octoai_queue_depth", "Calls waiting for the model.", "gauge", metrics.value(.queueDepth))
-        gauge(&out, "octoai_model_restarts_total", "Model owners restarted after they died.", "counter", metrics.value(.modelRestarts))
-        gauge(&out, "octoai_reloads_total", "Completed zero-downtime reloads.", "counter", metrics.value(.reloads))
+        histogram(&out, metrics, .requestDuration, MetricName.requestDuration, "Time from receiving a request to its answer (inference endpoints).")
+        histogram(&out, metrics, .queueWait, MetricName.queueWait, "Time a call waited for the model.")
+        histogram(&out, metrics, .inference, MetricName.inference, "Wall time of model calls.")
+        histogram(&out, metrics, .batchSize, MetricName.batchSize, "Requests per model call.")
+        scalar(&out, MetricName.inFlight, "Requests being answered by the responders.", "gauge", metrics.value(.inFlight))
+        scalar(&out, MetricName.queueDepth, "Calls waiting for the model.", "gauge", metrics.value(.queueDepth))
+        scalar(&out, MetricName.modelRestarts, "Model owners restarted after they died.", "counter", metrics.value(.modelRestarts))
+        scalar(&out, MetricName.reloads, "Completed zero-downtime reloads.", "counter", metrics.value(.reloads))
+        scalar(&out, MetricName.requestsCancelled, "Requests dropped before the model ran them: their client went away.", "counter", metrics.value(.requestsCancelled))
         out += "# HELP octoai_state The lifecycle state (1 for the current one).\n# TYPE octoai_state gauge\n"
         for s in LifecycleState.allCases { out += "octoai_state{state=\"\(s.name)\"} \(s == state ? 1 : 0)\n" }
         return out
@@ -36,7 +39,7 @@ enum MetricsRenderer {
         out += "\(name)_bucket{le=\"+Inf\"} \(cumulative)\n\(name)_sum \(sum)\n\(name)_count \(cumulative)\n"
     }
 
-    private static func gauge(_ out: inout String, _ name: String, _ help: String, _ type: String, _ value: Int) {
+    private static func scalar(_ out: inout String, _ name: String, _ help: String, _ type: String, _ value: Int) {
         out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n\(name) \(value)\n"
     }
 

@@ -15,6 +15,7 @@ enum ModelOwnerProcess {
         ChildRuntime.watchLifeline()
         let logger = Logger(label: "octoai.model-owner")
         let host = service.makeHost()
+        if let status = try? SharedStatus.inherited() { SharedMetricsFactory.bootstrap(SharedMetrics(page: status)) }
 
         ChildReport.setupStarted.send()
         do {
@@ -23,8 +24,7 @@ enum ModelOwnerProcess {
             let server = ModelOwnerServer(
                 runner: InferenceRunner(host: host, logger: logger), endpointCount: service.api.endpoints.count, maxQueue: config.maxQueue,
                 requestTimeout: config.requestTimeout,
-                batching: service.batchesInference && config.maxBatchSize > 1 ? (config.maxBatchSize, config.maxBatchDelay) : nil,
-                metrics: (try? SharedStatus.inherited()).map(SharedMetrics.init(page:)), logger: logger)
+                batching: service.batchesInference && config.maxBatchSize > 1 ? (config.maxBatchSize, config.maxBatchDelay) : nil, logger: logger)
             try server.start(path: config.ownerSocket, concurrency: config.modelConcurrency)
         } catch {
             logger.error("setup failed: \(String(describing: error))")

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 import Logging
 
@@ -41,8 +42,8 @@ final class ModelOwnerServer: @unchecked Sendable {
     /// `--max-queue`: calls waiting beyond this are refused at once (0: no bound).
     let maxQueue: Int
     let watchdog: StuckCallWatchdog
-    /// Queue, wait, inference and batch figures for `/metrics` (nil when not shared).
-    let metrics: SharedMetrics?
+    /// Queue, wait, inference, batch and cancellation figures (swift-metrics).
+    let metrics = ModelOwnerMetrics()
 
     let requestTimeout: Double
 
@@ -50,9 +51,8 @@ final class ModelOwnerServer: @unchecked Sendable {
     /// fill (nil: every call runs alone).
     init(
         runner: InferenceRunner, endpointCount: Int, maxQueue: Int, requestTimeout: Double, batching: (size: Int, delay: Double)?,
-        metrics: SharedMetrics?, logger: Logger
+        logger: Logger
     ) {
-        self.metrics = metrics
         self.requestTimeout = requestTimeout
         // Only `/infer` (endpoint 0) calls go through `inferBatch`.
         self.queue = DynamicBatcher(maxSize: batching?.size ?? 1, maxDelay: batching?.delay ?? 0) { $0.request.endpoint == 0 }
@@ -91,7 +91,7 @@ final class ModelOwnerServer: @unchecked Sendable {
         while let request = IPCFrame.readRequest(connection.fd) {
             let job = Job(connection: connection, request: request)
             if !queue.push(job, limit: maxQueue) { job.reply(.error(status: 503, detail: "Overloaded")) }
-            metrics?.set(.queueDepth, queue.count)
+            metrics.queueDepth.set(queue.count)
         }
         close(connection.fd)
     }
@@ -100,7 +100,7 @@ final class ModelOwnerServer: @unchecked Sendable {
     /// alone or as one `inferBatch` call.
     private func run(_ batch: [Job], slot: Int) {
         let now = MonotonicClock.nanoseconds()
-        metrics?.set(.queueDepth, queue.count)
+        metrics.queueDepth.set(queue.count)
         var runnable: [Job] = []
         for job in batch {
             if let deadline = job.deadline, now >= deadline {
@@ -115,8 +115,8 @@ final class ModelOwnerServer: @unchecked Sendable {
             }
         }
         guard !runnable.isEmpty else { return }
-        for job in runnable { metrics?.observe(.queueWait, Double(now &- job.enqueuedAt) / 1e9) }
-        metrics?.observe(.batchSize, Double(runnable.count))
+        for job in runnable { metrics.queueWait.recordNanoseconds(Int64(truncatingIfNeeded: now &- job.enqueuedAt)) }
+        metrics.batchSize.record(runnable.count)
         watchdog.begin(slot: slot, deadline: runnable.compactMap(\.deadline).min())
         let results: [InferenceRunner.Result]
         if runnable.count == 1 {
@@ -126,7 +126,7 @@ final class ModelOwnerServer: @unchecked Sendable {
             results = runner.runBatch(inputs: runnable.map(\.request.payload), requestIDs: runnable.map(\.request.id))
         }
         watchdog.end(slot: slot)
-        metrics?.observe(.inference, Double(MonotonicClock.nanoseconds() &- now) / 1e9)
+        metrics.inference.recordNanoseconds(Int64(truncatingIfNeeded: MonotonicClock.nanoseconds() &- now))
         for (job, result) in zip(runnable, results) { job.reply(result) }
     }
 }

@@ -17,6 +17,7 @@ enum ResponderProcess {
         let logger = Logger(label: "octoai.responder.\(config.index)")
         do {
             let status = try SharedStatus.inherited()
+            if config.metrics { SharedMetricsFactory.bootstrap(SharedMetrics(page: status), endpoints: service.api.endpoints.map(\.path)) }
             var syncBackend: InProcessBackend?
             var host: (any ServiceHosting)?
             let backend: any InferenceBackend

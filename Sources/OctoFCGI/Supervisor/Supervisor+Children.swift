@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 
 #if canImport(Glibc)
@@ -80,7 +81,7 @@ extension Supervisor {
             let delay = backoff.nextDelay(ranFor: ranFor)
             if child.role == .modelOwner { ownerBackoff = backoff } else { responderBackoff = backoff }
             logger.error("\(title) (pid \(child.pid)) \(how); restarting in \(delay) s")
-            if child.role == .modelOwner { SharedMetrics(page: status).add(.modelRestarts, 1) }
+            if child.role == .modelOwner { Counter(label: MetricName.modelRestarts).increment() }
             schedule(child, after: delay)
         }
         updateReadiness()

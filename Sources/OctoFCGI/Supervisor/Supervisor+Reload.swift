@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 
 #if canImport(Glibc)
@@ -69,7 +70,7 @@ extension Supervisor {
         // Connections already queued on the old socket are still accepted meanwhile.
         retireAt.append((MonotonicClock.nanoseconds() + 500_000_000, old))
         logger.info("reload: generation \(generation) is serving; generation \(old) drains")
-        SharedMetrics(page: status).add(.reloads, 1)
+        Counter(label: MetricName.reloads).increment()
         updateReadiness()
     }
 

@@ -74,6 +74,7 @@ public final class Supervisor {
         try openListener()
         try openPipes()
         ProcessTitle.set("octoai: supervisor")
+        SharedMetricsFactory.bootstrap(SharedMetrics(page: status))
         if config.asyncEnable {
             state = .launchPredictLoop
             startChild(.modelOwner, index: 0, generation: generation)

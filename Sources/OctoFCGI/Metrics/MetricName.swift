@@ -1,0 +1,26 @@
+/// The labels octoai's instrumentation gives swift-metrics, which are also the
+/// Prometheus family names `/metrics` shows. ``SharedMetricsFactory`` maps
+/// exactly these to slots of the shared page; keeping them in one place keeps the
+/// instrumentation and the backend from drifting apart.
+enum MetricName {
+    /// Counter with dimensions `route` (a path, or `other`) and `code` (the HTTP status).
+    static let requests = "octoai_requests_total"
+    /// Timer: from receiving an inference request to its answer.
+    static let requestDuration = "octoai_request_duration_seconds"
+    /// Timer: how long a call waited in the model owner's queue.
+    static let queueWait = "octoai_queue_wait_seconds"
+    /// Timer: wall time of one model call (a batch counts once).
+    static let inference = "octoai_inference_seconds"
+    /// Recorder (aggregate): requests per model call.
+    static let batchSize = "octoai_batch_size"
+    /// Meter: requests the responders are answering right now.
+    static let inFlight = "octoai_in_flight"
+    /// Meter: calls waiting for the model.
+    static let queueDepth = "octoai_queue_depth"
+    /// Counter: model owners restarted after they died.
+    static let modelRestarts = "octoai_model_restarts_total"
+    /// Counter: completed zero-downtime reloads.
+    static let reloads = "octoai_reloads_total"
+    /// Counter: requests dropped before the model ran them because their client went away.
+    static let requestsCancelled = "octoai_requests_cancelled_total"
+}
