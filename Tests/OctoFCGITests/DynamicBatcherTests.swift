@@ -103,3 +103,27 @@ import Testing
         #expect(describe(try run(["1", "\"x\"", "3"])) == ["2", "500 Internal Server Error", "6"])
     }
 }
+
+extension DynamicBatcherTests {
+    @Test func removeTakesOutOnlyWaitingJobsAndKeepsTheOrder() {
+        let batcher = DynamicBatcher<Int>(maxSize: 2, maxDelay: 0) { _ in true }
+        for i in 0..<6 { _ = batcher.push(i) }
+        #expect(batcher.next() == [0, 1])
+        // 0 and 1 have left for the model: a cancel no longer reaches them.
+        #expect(batcher.remove { $0 == 1 || $0 == 3 || $0 == 4 } == [3, 4])
+        #expect(batcher.count == 2)
+        #expect(batcher.remove { $0 == 99 }.isEmpty)
+        #expect(batcher.next() == [2, 5])
+    }
+
+    @Test func removedJobsFreeTheirPlaceInABoundedQueue() {
+        let batcher = DynamicBatcher<Int>(maxSize: 1, maxDelay: 0) { _ in true }
+        #expect(batcher.push(1, limit: 2))
+        #expect(batcher.push(2, limit: 2))
+        #expect(!batcher.push(3, limit: 2))
+        #expect(batcher.remove { $0 == 1 } == [1])
+        #expect(batcher.push(3, limit: 2))
+        #expect(batcher.next() == [2])
+        #expect(batcher.next() == [3])
+    }
+}

@@ -70,3 +70,35 @@ extension IPCFrameTests {
         #expect(read?.payload == payload)
     }
 }
+
+extension IPCFrameTests {
+    @Test func cancelsAreReadBetweenCalls() {
+        let (a, b) = socketPair()
+        defer { close(a); close(b) }
+        #expect(UnixSocket.writeAll(a, IPCFrame.encode(IPCFrame.Request(id: 5, endpoint: 0, payload: [1]))))
+        #expect(UnixSocket.writeAll(a, IPCFrame.encodeCancel(id: 5)))
+        guard case let .call(call) = IPCFrame.readMessage(b) else {
+            Issue.record("expected a call")
+            return
+        }
+        #expect(call.id == 5)
+        guard case let .cancel(id) = IPCFrame.readMessage(b) else {
+            Issue.record("expected a cancel")
+            return
+        }
+        #expect(id == 5)
+    }
+
+    @Test func aCancelWithAPayloadOrReadAsAResponseIsMalformed() {
+        let (a, b) = socketPair()
+        defer { close(a); close(b) }
+        var long = IPCFrame.encodeCancel(id: 1)
+        long[0] += 1
+        #expect(UnixSocket.writeAll(a, long + [0]))
+        #expect(IPCFrame.readMessage(b) == nil)
+        let (c, d) = socketPair()
+        defer { close(c); close(d) }
+        #expect(UnixSocket.writeAll(c, IPCFrame.encodeCancel(id: 1) + [UInt8](repeating: 0, count: 16)))
+        #expect(IPCFrame.readResponse(d) == nil)
+    }
+}

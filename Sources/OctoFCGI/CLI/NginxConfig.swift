@@ -156,6 +156,9 @@ public struct NginxConfig: Sendable {
                     {{{pass}}}_connect_timeout 5s;
                     # POST is never retried on another connection once sent.
                     {{{pass}}}_next_upstream error timeout;
+                    # A client that goes away makes nginx close its request's upstream
+                    # connection ({{{pass}}}_ignore_client_abort off, the default): octoai
+                    # then drops the request if the model has not started it.
 
                     {{#scgi}}
                     # nginx sends CONTENT_LENGTH itself, first, as SCGI requires.

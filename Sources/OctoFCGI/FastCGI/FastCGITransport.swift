@@ -99,7 +99,8 @@ public final class FastCGITransport: Transport, @unchecked Sendable {
             response = TransportLimits.bodyTooLarge
         } else {
             let body = readBody(request.in, expected: length)
-            response = handler(HTTPRequest(method: method, path: path, query: query, contentType: contentType, body: body, receivedAt: receivedAt))
+            let client = ClientConnection(fd: request.ipcFd)
+            response = handler(HTTPRequest(method: method, path: path, query: query, contentType: contentType, body: body, receivedAt: receivedAt, client: client))
         }
         write(response, head: method == "HEAD", to: request.out)
     }

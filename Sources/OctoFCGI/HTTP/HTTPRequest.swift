@@ -13,13 +13,20 @@ public struct HTTPRequest: Sendable {
     /// Monotonic time (ns) the transport received the request: the start of
     /// `analytics.performance_time_ms`.
     public var receivedAt: UInt64
+    /// The connection it came on, so inference can be dropped if the client goes
+    /// away while the request waits (nil: not watched).
+    public var client: ClientConnection?
 
-    public init(method: String, path: String, query: String = "", contentType: String? = nil, body: [UInt8] = [], receivedAt: UInt64 = MonotonicClock.nanoseconds()) {
+    public init(
+        method: String, path: String, query: String = "", contentType: String? = nil, body: [UInt8] = [], receivedAt: UInt64 = MonotonicClock.nanoseconds(),
+        client: ClientConnection? = nil
+    ) {
         self.method = method
         self.path = path
         self.query = query
         self.contentType = contentType
         self.body = body
         self.receivedAt = receivedAt
+        self.client = client
     }
 }

@@ -23,6 +23,11 @@ public struct HTTPResponse: Sendable {
         json(status, ["detail": .string(message)], headers: headers)
     }
 
+    /// 499 (nginx's code for a client that closed its connection): the answer to
+    /// a request dropped, unrun, because its client went away. Nobody reads it;
+    /// it is what the logs and `/metrics` count.
+    public static let clientClosedRequest = detail(499, "Client closed request")
+
     /// The CGI response head (`Status:` line and headers) both transports write.
     public func cgiHead(extraHeaders: [(String, String)]) -> [UInt8] {
         var head = "Status: \(status) \(HTTPResponse.reason(status))\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n"
@@ -42,6 +47,8 @@ public struct HTTPResponse: Sendable {
         case 408: "Request Timeout"
         case 413: "Content Too Large"
         case 422: "Unprocessable Entity"
+        case 431: "Request Header Fields Too Large"
+        case 499: "Client Closed Request"
         case 429: "Too Many Requests"
         case 500: "Internal Server Error"
         case 502: "Bad Gateway"

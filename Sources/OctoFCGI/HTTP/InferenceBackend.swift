@@ -13,13 +13,23 @@ public protocol InferenceBackend: Sendable {
     /// body its files point into), so a transport can send an upload without
     /// first copying it into one buffer.
     func call(endpoint: Int, head: [UInt8], tail: [UInt8]) -> InferenceOutcome
+
+    /// The same for a request that arrived on `client`: a backend that makes the
+    /// call wait (a queue, a busy model) drops it, unrun, if that connection
+    /// hangs up first (the client went away), and answers ``HTTPResponse/clientClosedRequest``.
+    func call(endpoint: Int, head: [UInt8], tail: [UInt8], client: ClientConnection?) -> InferenceOutcome
 }
 
 extension InferenceBackend {
     public func call(endpoint: Int, head: [UInt8], tail: [UInt8]) -> InferenceOutcome {
         call(endpoint: endpoint, input: tail.isEmpty ? head : head + tail)
     }
+
+    public func call(endpoint: Int, head: [UInt8], tail: [UInt8], client: ClientConnection?) -> InferenceOutcome {
+        call(endpoint: endpoint, head: head, tail: tail)
+    }
 }
+
 
 /// What came back from the model.
 public enum InferenceOutcome: Sendable {

@@ -120,7 +120,7 @@ public final class Router: Sendable {
         }
         let state = status.state
         guard state == .running else { return Router.notRunning(state) }
-        switch backend.call(endpoint: index, head: input.head, tail: input.tail) {
+        switch backend.call(endpoint: index, head: input.head, tail: input.tail, client: request.client) {
         case let .failure(response):
             return response
         case let .output(json, cpu):

@@ -21,6 +21,7 @@ enum MetricName {
     static let modelRestarts = "octoai_model_restarts_total"
     /// Counter: completed zero-downtime reloads.
     static let reloads = "octoai_reloads_total"
-    /// Counter: requests dropped before the model ran them because their client went away.
+    /// Counter: requests dropped before the model ran them because nobody waited for
+    /// the answer any more (the client went away, or its responder timed out or died).
     static let requestsCancelled = "octoai_requests_cancelled_total"
 }

@@ -21,7 +21,7 @@ enum MetricsRenderer {
         scalar(&out, MetricName.queueDepth, "Calls waiting for the model.", "gauge", metrics.value(.queueDepth))
         scalar(&out, MetricName.modelRestarts, "Model owners restarted after they died.", "counter", metrics.value(.modelRestarts))
         scalar(&out, MetricName.reloads, "Completed zero-downtime reloads.", "counter", metrics.value(.reloads))
-        scalar(&out, MetricName.requestsCancelled, "Requests dropped before the model ran them: their client went away.", "counter", metrics.value(.requestsCancelled))
+        scalar(&out, MetricName.requestsCancelled, "Requests dropped before the model ran them: nobody waited for the answer any more.", "counter", metrics.value(.requestsCancelled))
         out += "# HELP octoai_state The lifecycle state (1 for the current one).\n# TYPE octoai_state gauge\n"
         for s in LifecycleState.allCases { out += "octoai_state{state=\"\(s.name)\"} \(s == state ? 1 : 0)\n" }
         return out

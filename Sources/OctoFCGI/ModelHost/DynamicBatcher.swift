@@ -33,6 +33,24 @@ final class DynamicBatcher<Job>: @unchecked Sendable {
         return true
     }
 
+    /// Takes out the waiting jobs that match (a call whose client went away);
+    /// jobs already handed to an inference thread are not touched.
+    func remove(where matches: (Job) -> Bool) -> [Job] {
+        condition.lock()
+        defer { condition.unlock() }
+        var removed: [Job] = []
+        var kept: [Job] = []
+        kept.reserveCapacity(jobs.count - head)
+        for job in jobs[head...] {
+            if matches(job) { removed.append(job) } else { kept.append(job) }
+        }
+        if !removed.isEmpty {
+            jobs = kept
+            head = 0
+        }
+        return removed
+    }
+
     var count: Int {
         condition.lock()
         defer { condition.unlock() }

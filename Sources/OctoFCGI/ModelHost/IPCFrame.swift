@@ -8,23 +8,33 @@
 /// ```
 /// request  = u32 length | u8 kind=1 (call) | u64 request id | u16 endpoint
 ///            | u32 timeout ms (0 = none) | payload
+/// cancel   = u32 length=9 | u8 kind=2 (cancel) | u64 request id
 /// response = u32 length | u8 kind (0x11 = output, 0x12 = error) | u64 request id
 ///            | u16 HTTP status | u64 model CPU ns | payload
 /// ```
 /// The timeout lets the owner skip a call whose client has already been told
 /// 504 while it waited in the queue, and notice a call stuck past it.
+///
+/// A cancel says the client of an earlier call on the same connection went away
+/// (nginx closed its connection): if the call is still waiting for the model the
+/// owner drops it, unrun, and sends no answer; if it has started it runs to the
+/// end. The responder closes the connection right after a cancel, since it no
+/// longer knows whether an answer will come; the owner likewise drops the
+/// waiting calls of any connection that closes.
 /// `length` counts the bytes after itself. A request's payload is the validated,
 /// normalised JSON input; a response's is the encoded `Output` (kind 0x11) or the
 /// client-facing detail message (kind 0x12). Anything malformed closes the connection:
 /// the peer then answers its request with 503, never hangs.
 enum IPCFrame {
     static let requestHeaderSize = 4 + 1 + 8 + 2 + 4
+    static let cancelHeaderSize = 4 + 1 + 8
     static let responseHeaderSize = 4 + 1 + 8 + 2 + 8
     /// Frames larger than this are refused as malformed.
     static let maxFrameSize = 1 << 30
 
     enum Kind: UInt8 {
         case call = 1
+        case cancel = 2
         case output = 0x11
         case error = 0x12
     }
@@ -36,6 +46,12 @@ enum IPCFrame {
         var payload: [UInt8]
         /// More payload, sent after `payload` without joining them (an upload's body).
         var tail: [UInt8] = []
+    }
+
+    /// What a responder sends the owner.
+    enum Message {
+        case call(Request)
+        case cancel(id: UInt64)
     }
 
     struct Response {
@@ -80,28 +96,50 @@ enum IPCFrame {
         return UnixSocket.writeAll(fd, header) && UnixSocket.writeAll(fd, r.payload) && UnixSocket.writeAll(fd, r.tail)
     }
 
-    /// Reads one request; nil on EOF or a malformed frame.
+    /// Reads one call or cancel; nil on EOF or a malformed frame.
+    static func readMessage(_ fd: Int32) -> Message? {
+        let sizes: (UInt8) -> Int? = { kind in
+            kind == Kind.call.rawValue ? requestHeaderSize : kind == Kind.cancel.rawValue ? cancelHeaderSize : nil
+        }
+        guard let (header, payload) = readFrame(fd, headerSize: sizes) else { return nil }
+        if header[4] == Kind.cancel.rawValue {
+            return payload.isEmpty ? .cancel(id: get(header, 5)) : nil
+        }
+        return .call(Request(id: get(header, 5), endpoint: get(header, 13), timeoutMilliseconds: get(header, 15), payload: payload))
+    }
+
+    /// Reads one call; nil on EOF, a malformed frame or anything else.
     static func readRequest(_ fd: Int32) -> Request? {
-        guard let (header, payload) = readFrame(fd, headerSize: requestHeaderSize),
-            header[4] == Kind.call.rawValue
-        else { return nil }
-        return Request(id: get(header, 5), endpoint: get(header, 13), timeoutMilliseconds: get(header, 15), payload: payload)
+        guard case let .call(request) = readMessage(fd) else { return nil }
+        return request
     }
 
     /// Reads one response; nil on EOF or a malformed frame.
     static func readResponse(_ fd: Int32) -> Response? {
-        guard let (header, payload) = readFrame(fd, headerSize: responseHeaderSize),
-            let kind = Kind(rawValue: header[4]), kind != .call
-        else { return nil }
+        let size: (UInt8) -> Int? = { kind in Kind(rawValue: kind).map { $0 == .output || $0 == .error } == true ? responseHeaderSize : nil }
+        guard let (header, payload) = readFrame(fd, headerSize: size), let kind = Kind(rawValue: header[4]) else { return nil }
         return Response(kind: kind, id: get(header, 5), status: get(header, 13), cpuNanoseconds: get(header, 15), payload: payload)
     }
 
-    private static func readFrame(_ fd: Int32, headerSize: Int) -> ([UInt8], [UInt8])? {
-        var header = [UInt8](repeating: 0, count: headerSize)
-        guard header.withUnsafeMutableBytes({ UnixSocket.readExactly(fd, $0.baseAddress!, headerSize) }) else { return nil }
+    /// The cancel frame for call `id`.
+    static func encodeCancel(id: UInt64) -> [UInt8] {
+        var out: [UInt8] = []
+        put(UInt32(cancelHeaderSize - 4), &out)
+        out.append(Kind.cancel.rawValue)
+        put(id, &out)
+        return out
+    }
+
+    /// Reads a frame whose header size depends on its kind (`headerSize` nil: a
+    /// kind not expected here, which is malformed).
+    private static func readFrame(_ fd: Int32, headerSize: (UInt8) -> Int?) -> ([UInt8], [UInt8])? {
+        var header = [UInt8](repeating: 0, count: 5)
+        guard header.withUnsafeMutableBytes({ UnixSocket.readExactly(fd, $0.baseAddress!, 5) }), let size = headerSize(header[4]) else { return nil }
+        header += [UInt8](repeating: 0, count: size - 5)
+        guard header.withUnsafeMutableBytes({ UnixSocket.readExactly(fd, $0.baseAddress! + 5, size - 5) }) else { return nil }
         let length = Int(get(header, 0) as UInt32)
-        guard length >= headerSize - 4, length <= maxFrameSize else { return nil }
-        let payloadSize = length - (headerSize - 4)
+        guard length >= size - 4, length <= maxFrameSize else { return nil }
+        let payloadSize = length - (size - 4)
         var payload = [UInt8](repeating: 0, count: payloadSize)
         if payloadSize > 0 {
             guard payload.withUnsafeMutableBytes({ UnixSocket.readExactly(fd, $0.baseAddress!, payloadSize) }) else { return nil }

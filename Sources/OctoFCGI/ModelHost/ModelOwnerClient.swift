@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 
 #if canImport(Glibc)
@@ -20,6 +21,7 @@ final class ModelOwnerClient: InferenceBackend, @unchecked Sendable {
     let status: SharedStatus
     /// `--request-timeout` in milliseconds; 0 waits for as long as the owner lives.
     let timeoutMilliseconds: UInt32
+    private let cancelled = Counter(label: MetricName.requestsCancelled)
     private let lock = NSLock()
     private var idle: [PooledConnection] = []
     private var nextID: UInt64
@@ -39,9 +41,17 @@ final class ModelOwnerClient: InferenceBackend, @unchecked Sendable {
     }
 
     func call(endpoint: Int, head: [UInt8], tail: [UInt8]) -> InferenceOutcome {
+        call(endpoint: endpoint, head: head, tail: tail, client: nil)
+    }
+
+    /// Sends the call and waits for its answer, its timeout, or `client` hanging
+    /// up. A client already gone is not sent at all; one that goes while the call
+    /// waits gets a cancel frame (the owner drops the call if it has not started).
+    func call(endpoint: Int, head: [UInt8], tail: [UInt8], client: ClientConnection?) -> InferenceOutcome {
+        if let client, client.isGone { return dropped() }
         let (id, pooled) = checkOut()
         let request = IPCFrame.Request(id: id, endpoint: UInt16(endpoint), timeoutMilliseconds: timeoutMilliseconds, payload: head, tail: tail)
-        let deadline = MonotonicClock.nanoseconds() + UInt64(timeoutMilliseconds) * 1_000_000
+        let deadline = timeoutMilliseconds > 0 ? MonotonicClock.nanoseconds() + UInt64(timeoutMilliseconds) * 1_000_000 : nil
         var connection = pooled
         if let c = connection, !IPCFrame.write(request, to: c.fd) {
             // A pooled connection to an owner that has since been replaced: the
@@ -54,10 +64,17 @@ final class ModelOwnerClient: InferenceBackend, @unchecked Sendable {
             connection = fresh
         }
         let c = connection!
-        if timeoutMilliseconds > 0, !UnixSocket.waitReadable(c.fd, until: deadline) {
+        switch ClientConnection.wait(readable: c.fd, client: client, until: deadline) {
+        case .readable: break
+        case .timedOut:
             // The owner answers this call later into a closed socket, or skips it.
             close(c.fd)
             return .failure(Self.timedOut)
+        case .clientGone:
+            // Whether an answer still comes is unknown now: the connection is not reused.
+            _ = UnixSocket.writeAll(c.fd, IPCFrame.encodeCancel(id: id))
+            close(c.fd)
+            return .failure(.clientClosedRequest)
         }
         guard let response = IPCFrame.readResponse(c.fd), response.id == id else {
             close(c.fd)
@@ -71,6 +88,12 @@ final class ModelOwnerClient: InferenceBackend, @unchecked Sendable {
             let headers = status == 503 ? [("Retry-After", "1")] : []
             return .failure(.detail(status, String(decoding: response.payload, as: UTF8.self), headers: headers))
         }
+    }
+
+    /// A call whose client went away before it was sent: counted, never sent.
+    private func dropped() -> InferenceOutcome {
+        cancelled.increment()
+        return .failure(.clientClosedRequest)
     }
 
     private func connect() -> PooledConnection? {

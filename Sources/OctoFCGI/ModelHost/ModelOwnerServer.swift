@@ -12,11 +12,15 @@ import Glibc
 /// connection it came from.
 final class ModelOwnerServer: @unchecked Sendable {
     /// One responder connection. Writes are locked so answers from different
-    /// inference threads never interleave on the wire.
+    /// inference threads never interleave on the wire. The descriptor is closed
+    /// when the last job holding the connection is done, never earlier: a number
+    /// closed while a job still meant to answer on it could be reused by a new
+    /// connection, and the answer would go to the wrong responder.
     final class Connection: @unchecked Sendable {
         let fd: Int32
         let writeLock = NSLock()
         init(fd: Int32) { self.fd = fd }
+        deinit { close(fd) }
         func send(_ bytes: [UInt8]) {
             writeLock.lock()
             _ = UnixSocket.writeAll(fd, bytes)
@@ -88,12 +92,28 @@ final class ModelOwnerServer: @unchecked Sendable {
     }
 
     private func serve(_ connection: Connection) {
-        while let request = IPCFrame.readRequest(connection.fd) {
-            let job = Job(connection: connection, request: request)
-            if !queue.push(job, limit: maxQueue) { job.reply(.error(status: 503, detail: "Overloaded")) }
+        while let message = IPCFrame.readMessage(connection.fd) {
+            switch message {
+            case let .call(request):
+                let job = Job(connection: connection, request: request)
+                if !queue.push(job, limit: maxQueue) { job.reply(.error(status: 503, detail: "Overloaded")) }
+            case let .cancel(id):
+                drop(because: "its client went away") { $0.connection === connection && $0.request.id == id }
+            }
             metrics.queueDepth.set(queue.count)
         }
-        close(connection.fd)
+        // The responder closed (its client went away, it timed out, or it died):
+        // nobody waits for what this connection still has queued.
+        drop(because: "its responder closed the connection") { $0.connection === connection }
+        metrics.queueDepth.set(queue.count)
+    }
+
+    /// Takes the matching calls out of the queue unrun, and counts them.
+    private func drop(because reason: String, where matches: (Job) -> Bool) {
+        for job in queue.remove(where: matches) {
+            metrics.cancelled.increment()
+            logger.debug("request \(String(job.request.id, radix: 16)) dropped before it ran: \(reason)")
+        }
     }
 
     /// Answers what cannot run (expired, unknown endpoint) and runs the rest,

@@ -90,7 +90,9 @@ public final class SCGITransport: Transport, @unchecked Sendable {
         } else {
             do {
                 let body = try connection.readBody(length: header.contentLength)
-                response = handler(Self.request(header, method: method, body: body, receivedAt: receivedAt))
+                var request = Self.request(header, method: method, body: body, receivedAt: receivedAt)
+                request.client = ClientConnection(fd: fd)
+                response = handler(request)
             } catch {
                 logger.warning("SCGI request dropped: \(error)")
                 return

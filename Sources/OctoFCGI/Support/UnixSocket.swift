@@ -116,19 +116,6 @@ enum UnixSocket {
         return true
     }
 
-    /// Waits until `fd` has something to read (or EOF) before the monotonic
-    /// `deadline`; false when the deadline passed first.
-    static func waitReadable(_ fd: Int32, until deadline: UInt64) -> Bool {
-        while true {
-            let now = MonotonicClock.nanoseconds()
-            guard now < deadline else { return false }
-            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let rc = poll(&pfd, 1, Int32(min(UInt64(Int32.max), (deadline - now) / 1_000_000 + 1)))
-            if rc > 0 { return true }
-            if rc < 0, errno != EINTR { return true }  // let the read report the error
-        }
-    }
-
     /// Marks `fd` close-on-exec, so children spawned later do not inherit it.
     static func setCloseOnExec(_ fd: Int32) {
         let flags = fcntl(fd, F_GETFD)
