@@ -33,3 +33,20 @@ import Testing
         #expect(fastcgi.contains("fastcgi_keep_conn on;") && fastcgi.contains("keepalive 6;") && !fastcgi.contains("scgi_pass"))
     }
 }
+
+extension NginxConfigTests {
+    /// nginx refuses oversized headers itself; octoai must never refuse less than
+    /// nginx lets through (SCGI header size), and every error nginx makes is JSON.
+    @Test func headerLimitsAgreeAndNginxErrorsAreJSON() throws {
+        let config = try render(.fastcgi)
+        let line = try #require(config.split(separator: "\n").first { $0.contains("large_client_header_buffers") })
+        let parts = line.trimmingCharacters(in: .whitespaces).dropLast().split(separator: " ")
+        let count = try #require(Int(parts[1]))
+        let size = try #require(Int(parts[2].dropLast())) * 1024
+        #expect(count * size < SCGIHeaderParser.defaultMaxHeaderSize)
+        for code in [400, 404, 405, 413, 414, 494, 502, 504] {
+            #expect(config.contains("error_page \(code) "), "no JSON page for nginx's \(code)")
+        }
+        #expect(!config.contains("fastcgi_intercept_errors"), "the backend's own 4xx/5xx must pass through untouched")
+    }
+}

@@ -124,14 +124,49 @@ public struct NginxConfig: Sendable {
                 # The same limit as `octoai {{#fastcgi}}fcgi{{/fastcgi}}{{#scgi}}scgi{{/scgi}} --max-body-size`: larger bodies get 413.
                 client_max_body_size {{{maxBodySize}}};
                 keepalive_timeout {{{keepaliveTimeout}}};
+                # Request headers: a line of at most 8 KiB, all of them at most 32 KiB;
+                # past that nginx answers 431 (414 for the URI) itself. octoai's own SCGI
+                # header limit (64 KiB) is above this, and `--max-headers` (100) bounds
+                # their number, which nginx does not.
+                large_client_header_buffers 4 8k;
 
                 # Errors nginx makes itself answer in the backend's JSON shape too.
                 error_page 413 @too_large;
                 error_page 502 @bad_gateway;
                 error_page 504 @gateway_timeout;
+                # 494 is nginx's code for headers over large_client_header_buffers.
+                error_page 494 =431 @headers_too_large;
+                # nginx's own 404 (its internal pages below) and 405 (TRACE).
+                error_page 404 @not_found;
+                error_page 405 @not_allowed;
+                # Before the request line is parsed nginx cannot go to a named location.
+                error_page 400 /.octoai-error/400;
+                error_page 414 /.octoai-error/414;
                 location @too_large {
                     default_type application/json;
                     return 413 '{"detail":"Request body too large"}';
+                }
+                location @headers_too_large {
+                    default_type application/json;
+                    return 431 '{"detail":"Request header fields too large"}';
+                }
+                location @not_found {
+                    default_type application/json;
+                    return 404 '{"detail":"Not Found"}';
+                }
+                location @not_allowed {
+                    default_type application/json;
+                    return 405 '{"detail":"Method Not Allowed"}';
+                }
+                location = /.octoai-error/400 {
+                    internal;
+                    default_type application/json;
+                    return 400 '{"detail":"Bad Request"}';
+                }
+                location = /.octoai-error/414 {
+                    internal;
+                    default_type application/json;
+                    return 414 '{"detail":"URI too long"}';
                 }
                 location @bad_gateway {
                     default_type application/json;
