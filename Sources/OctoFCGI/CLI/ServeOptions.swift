@@ -33,6 +33,18 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Largest request body in bytes; larger ones get 413 (keep equal to nginx's client_max_body_size).")
     var maxBodySize: Int = NginxConfig.defaultMaxBodySize
 
+    @Option(help: "Most request header lines; more get 431 (nginx bounds their size: large_client_header_buffers).")
+    var maxHeaders: Int = ServeDefaults.maxHeaders
+
+    @Option(help: "Most parts in a multipart/form-data body; more get 413.")
+    var maxFormParts: Int = ServeDefaults.maxFormParts
+
+    @Option(help: "Largest single part of a multipart/form-data body in bytes (a file or a text field); larger ones get 413.")
+    var maxPartSize: Int = ServeDefaults.maxPartSize
+
+    @Option(help: "Most values (scalars, arrays, objects at any depth) in a JSON body; more get 413.")
+    var maxJsonValues: Int = ServeDefaults.maxJSONValues
+
     @Option(help: "Requests that may wait for the model; past it new ones get 503 Overloaded at once (0: no bound).")
     var maxQueue: Int = ServeDefaults.maxQueue
 
@@ -61,6 +73,10 @@ struct ServeOptions: ParsableArguments {
         guard workers >= 1, workers <= 256 else { throw ValidationError("--workers must be 1...256") }
         guard threads >= 1, threads <= 1024 else { throw ValidationError("--threads must be 1...1024") }
         guard maxBodySize > 0 else { throw ValidationError("--max-body-size must be positive") }
+        guard maxHeaders >= 1 else { throw ValidationError("--max-headers must be >= 1") }
+        guard maxFormParts >= 1 else { throw ValidationError("--max-form-parts must be >= 1") }
+        guard maxPartSize >= 1 else { throw ValidationError("--max-part-size must be >= 1") }
+        guard maxJsonValues >= 1 else { throw ValidationError("--max-json-values must be >= 1") }
         guard drainTimeout >= 0 else { throw ValidationError("--drain-timeout must be >= 0") }
         guard maxBatchSize >= 1, maxBatchSize <= 4096 else { throw ValidationError("--max-batch-size must be 1...4096") }
         guard maxBatchDelayMs >= 0, maxBatchDelayMs <= 10_000 else { throw ValidationError("--max-batch-delay-ms must be 0...10000") }
@@ -115,6 +131,8 @@ struct ServeOptions: ParsableArguments {
         config.docs = docs.value
         config.metrics = metrics.value
         config.maxBatchDelayMilliseconds = maxBatchDelayMs
+        config.maxHeaders = maxHeaders
+        config.contentLimits = ContentLimits(maxFormParts: maxFormParts, maxPartSize: maxPartSize, maxJSONValues: maxJsonValues)
         return config
     }
 }

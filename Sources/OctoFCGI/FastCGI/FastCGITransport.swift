@@ -94,15 +94,26 @@ public final class FastCGITransport: Transport, @unchecked Sendable {
         let length = param("CONTENT_LENGTH", request.envp).flatMap { Int($0) } ?? 0
 
         let response: HTTPResponse
-        if length > limits.maxBodySize {
+        if let refusal = limits.refusal(headers: Self.headerCount(request.envp), bodySize: length) {
             discardInput(request.in)
-            response = TransportLimits.bodyTooLarge
+            response = refusal
         } else {
             let body = readBody(request.in, expected: length)
             let client = ClientConnection(fd: request.ipcFd)
             response = handler(HTTPRequest(method: method, path: path, query: query, contentType: contentType, body: body, receivedAt: receivedAt, client: client))
         }
         write(response, head: method == "HEAD", to: request.out)
+    }
+
+    /// The request's header lines: the `HTTP_*` params among `NAME=value` entries.
+    static func headerCount(_ envp: FCGX_ParamArray?) -> Int {
+        guard var entry = envp else { return 0 }
+        var count = 0
+        while let pair = entry.pointee {
+            if TransportLimits.isHeader(pair) { count += 1 }
+            entry += 1
+        }
+        return count
     }
 
     private func param(_ name: String, _ envp: FCGX_ParamArray?) -> String? {

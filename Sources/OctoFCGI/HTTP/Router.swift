@@ -36,17 +36,21 @@ public final class Router: Sendable {
     let logger: Logger
     /// `OCTOAI_REPLICA_NAME`, sent on every answer so operators see which replica answered.
     let replicaName: String?
+    /// What a body may hold (form parts, part size, JSON values).
+    let limits: ContentLimits
     /// What `/metrics` shows (nil: no `/metrics`).
     let metrics: SharedMetrics?
     /// Where answers are counted (swift-metrics; a no-op until a backend is bootstrapped).
     let requestMetrics: RequestMetrics
 
     /// `docs: false` leaves `/docs` out (404), for operators who expose no
-    /// documentation; without `metrics` there is no `/metrics` either.
+    /// documentation; without `metrics` there is no `/metrics` either. `limits`
+    /// bounds what a body may hold (413 past them), before the model sees it.
     public init(
         api: APIDescription, status: any LifecycleStatusSource, asyncEnable: Bool, backend: any InferenceBackend, logger: Logger,
-        replicaName: String? = nil, docs: Bool = true, metrics: SharedMetrics? = nil
+        replicaName: String? = nil, docs: Bool = true, metrics: SharedMetrics? = nil, limits: ContentLimits = .default
     ) {
+        self.limits = limits
         var routes: [String: Route] = ["/": .root, "/healthcheck": .healthcheck, "/openapi.json": .openAPI]
         if docs { routes["/docs"] = .docs }
         if metrics != nil { routes["/metrics"] = .metrics }
@@ -110,9 +114,8 @@ public final class Router: Sendable {
         let endpoint = endpoints[index]
         let validated: Result<(head: [UInt8], tail: [UInt8]), RequestRejection> =
             endpoint.isForm
-            ? FormValidator.validate(body: request.body, contentType: request.contentType, schema: endpoint.input).map { ($0.head, $0.tail) }
-            : RequestValidator.validate(body: request.body, contentType: request.contentType, schema: endpoint.input)
-                .map { ($0, []) }.mapError { RequestRejection(.json(422, $0.body)) }
+            ? FormValidator.validate(body: request.body, contentType: request.contentType, schema: endpoint.input, limits: limits).map { ($0.head, $0.tail) }
+            : RequestValidator.check(body: request.body, contentType: request.contentType, schema: endpoint.input, limits: limits).map { ($0, []) }
         let input: (head: [UInt8], tail: [UInt8])
         switch validated {
         case let .success(normalised): input = normalised

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A way requests arrive from nginx (FastCGI, SCGI): the seam that lets the
 /// supervisor, the router and the tests ignore which one is in use.
 public protocol Transport: AnyObject, Sendable {
@@ -14,7 +20,27 @@ public protocol Transport: AnyObject, Sendable {
 public struct TransportLimits: Sendable {
     /// Largest request body accepted; larger ones get 413 JSON.
     public var maxBodySize: Int
-    public init(maxBodySize: Int) { self.maxBodySize = maxBodySize }
+    /// Most request header lines (the `HTTP_*` params nginx forwards); more get 431 JSON.
+    public var maxHeaders: Int
+
+    public init(maxBodySize: Int, maxHeaders: Int = ServeDefaults.maxHeaders) {
+        self.maxBodySize = maxBodySize
+        self.maxHeaders = maxHeaders
+    }
 
     static let bodyTooLarge = HTTPResponse.detail(413, "Request body too large")
+    var tooManyHeaders: HTTPResponse { .detail(431, "Too many request headers (limit \(maxHeaders))") }
+
+    /// The answer for a request with `headers` header lines and a body of
+    /// `bodySize` bytes, when a limit refuses it (the body is then not read).
+    func refusal(headers: Int, bodySize: Int) -> HTTPResponse? {
+        if headers > maxHeaders { return tooManyHeaders }
+        if bodySize > maxBodySize { return Self.bodyTooLarge }
+        return nil
+    }
+
+    /// Whether a CGI param name is a forwarded request header.
+    static func isHeader(_ name: UnsafePointer<CChar>) -> Bool {
+        strncmp(name, "HTTP_", 5) == 0
+    }
 }

@@ -12,10 +12,13 @@ public enum JSONParser {
         public var offset: Int
         /// Python `json` style message, e.g. `Expecting value`.
         public var message: String
+        /// The document may be valid but holds more values than allowed.
+        public var exceedsLimit: Bool
 
-        public init(offset: Int, message: String) {
+        public init(offset: Int, message: String, exceedsLimit: Bool = false) {
             self.offset = offset
             self.message = message
+            self.exceedsLimit = exceedsLimit
         }
     }
 
@@ -24,9 +27,11 @@ public enum JSONParser {
     public static let maxDepth = 512
 
     /// Parses one JSON document (surrounding whitespace allowed, nothing else).
-    public static func parse(_ bytes: [UInt8]) throws(Failure) -> JSONValue {
+    /// Past `maxValues` values (scalars, arrays and objects, at any depth) it
+    /// stops with a failure that ``Failure/exceedsLimit``.
+    public static func parse(_ bytes: [UInt8], maxValues: Int = .max) throws(Failure) -> JSONValue {
         let result: Result<JSONValue, Failure> = bytes.withUnsafeBufferPointer { buffer in
-            var reader = JSONReader(buffer: buffer)
+            var reader = JSONReader(buffer: buffer, maxValues: maxValues)
             do throws(Failure) {
                 return .success(try reader.document())
             } catch {

@@ -8,9 +8,12 @@ struct JSONReader {
     let buffer: UnsafeBufferPointer<UInt8>
     var index = 0
     var depth = 0
+    /// Values still allowed before the document is refused.
+    var valuesLeft: Int
 
-    init(buffer: UnsafeBufferPointer<UInt8>) {
+    init(buffer: UnsafeBufferPointer<UInt8>, maxValues: Int = .max) {
         self.buffer = buffer
+        self.valuesLeft = maxValues
     }
 
     /// The whole input: one value between optional whitespace.
@@ -39,6 +42,8 @@ struct JSONReader {
 
     mutating func value() throws(Failure) -> JSONValue {
         guard let byte = peek() else { throw Failure(offset: index, message: "Expecting value") }
+        valuesLeft -= 1
+        if valuesLeft < 0 { throw Failure(offset: index, message: "Too many values", exceedsLimit: true) }
         switch byte {
         case UInt8(ascii: "\""): return .string(try string())
         case UInt8(ascii: "{"): return try object()

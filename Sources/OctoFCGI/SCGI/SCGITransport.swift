@@ -84,9 +84,10 @@ public final class SCGITransport: Transport, @unchecked Sendable {
         }
         let method = header.value("REQUEST_METHOD") ?? "GET"
         let response: HTTPResponse
-        if header.contentLength > limits.maxBodySize {
+        let headers = header.pairs.count { $0.name.hasPrefix("HTTP_") }
+        if let refusal = limits.refusal(headers: headers, bodySize: header.contentLength) {
             connection.discardBody(length: header.contentLength)
-            response = TransportLimits.bodyTooLarge
+            response = refusal
         } else {
             do {
                 let body = try connection.readBody(length: header.contentLength)

@@ -40,6 +40,10 @@ struct ChildConfig: Codable, Sendable {
     var docs: Bool
     var metrics: Bool
     var maxBatchDelay: Double
+    /// `--max-headers` (responders).
+    var maxHeaders: Int
+    /// `--max-form-parts`, `--max-part-size`, `--max-json-values` (responders).
+    var contentLimits: ContentLimits
 
     static let environmentKey = "OCTOAI_CHILD"
 

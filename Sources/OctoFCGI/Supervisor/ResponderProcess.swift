@@ -31,7 +31,7 @@ enum ResponderProcess {
             let router = Router(
                 api: service.api, status: status, asyncEnable: config.asyncEnable, backend: backend, logger: logger,
                 replicaName: ProcessInfo.processInfo.environment["OCTOAI_REPLICA_NAME"], docs: config.docs,
-                metrics: config.metrics ? SharedMetrics(page: status) : nil)
+                metrics: config.metrics ? SharedMetrics(page: status) : nil, limits: config.contentLimits)
             let transport: any Transport = makeTransport(config)
             try transport.start(handler: router.handle)
             if let host, let syncBackend { setUpInProcess(host, syncBackend, logger) }
@@ -43,7 +43,7 @@ enum ResponderProcess {
     }
 
     static func makeTransport(_ config: ChildConfig) -> any Transport {
-        let limits = TransportLimits(maxBodySize: config.maxBodySize)
+        let limits = TransportLimits(maxBodySize: config.maxBodySize, maxHeaders: config.maxHeaders)
         switch config.transport {
         case .fastcgi: return FastCGITransport(listenFD: InheritedFD.listener, threads: config.threads, limits: limits)
         case .scgi:

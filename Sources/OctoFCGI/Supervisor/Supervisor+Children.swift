@@ -11,7 +11,8 @@ extension Supervisor {
             role: role, index: index, serviceName: service.name, logLevel: config.logLevel, asyncEnable: config.asyncEnable,
             ownerSocket: ownerSocket(generation), transport: config.transport == "scgi" ? .scgi : .fastcgi, threads: config.threads,
             maxBodySize: config.maxBodySize, drainTimeout: config.drainTimeout, maxQueue: config.maxQueue, requestTimeout: config.requestTimeout,
-            maxBatchSize: config.maxBatchSize, modelConcurrency: config.modelConcurrency, docs: config.docs, metrics: config.metrics, maxBatchDelay: config.maxBatchDelayMilliseconds / 1000)
+            maxBatchSize: config.maxBatchSize, modelConcurrency: config.modelConcurrency, docs: config.docs, metrics: config.metrics, maxBatchDelay: config.maxBatchDelayMilliseconds / 1000,
+            maxHeaders: config.maxHeaders, contentLimits: config.contentLimits)
         guard let report = try? UnixSocket.makePipe() else {
             logger.error("cannot create a pipe; retrying \(childConfig.title) in 1 s")
             scheduled.append((MonotonicClock.nanoseconds() + 1_000_000_000, role, index, generation))

@@ -31,6 +31,10 @@ public struct SupervisorConfig: Sendable {
     public var maxBatchSize: Int = ServeDefaults.maxBatchSize
     /// How long the batcher waits for a batch to fill after its first request.
     public var maxBatchDelayMilliseconds: Double = ServeDefaults.maxBatchDelayMilliseconds
+    /// Request header lines before 431 (`--max-headers`).
+    public var maxHeaders: Int = ServeDefaults.maxHeaders
+    /// Form parts, part size and JSON values (`--max-form-parts`, `--max-part-size`, `--max-json-values`).
+    public var contentLimits: ContentLimits = .default
 
     public init(endpoint: Endpoint, workers: Int, threads: Int, asyncEnable: Bool, maxBodySize: Int, drainTimeout: Double, setupRetries: Int, logLevel: String) {
         self.endpoint = endpoint
@@ -53,4 +57,16 @@ public enum ServeDefaults {
     public static let maxBatchSize = 32
     /// A lone request pays at most this; a burst fills batches well before it.
     public static let maxBatchDelayMilliseconds = 2.0
+    /// Request header lines (nginx forwards each as an `HTTP_*` param): browsers
+    /// and API clients send 10 to 30; past 100 the request is refused with 431.
+    /// nginx bounds their total size (deploy/nginx.conf's `large_client_header_buffers`) but not their number.
+    public static let maxHeaders = 100
+    /// Parts of a `multipart/form-data` body: far more than any form endpoint
+    /// has fields, few enough that a body of empty parts costs little.
+    public static let maxFormParts = 64
+    /// One part of a form: by default as large as a whole body may be
+    /// (`--max-body-size`); lower it to bound single files or text fields.
+    public static let maxPartSize = NginxConfig.defaultMaxBodySize
+    /// Values in a JSON body: a million keeps a parsed body to tens of MB.
+    public static let maxJSONValues = 1_000_000
 }

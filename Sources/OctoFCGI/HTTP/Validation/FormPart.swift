@@ -44,6 +44,12 @@ struct FormPart {
     /// multipart-kit has parsed (and so validated) the same body, to send file
     /// contents to the model owner without copying them.
     static func contentRanges(in body: [UInt8], boundary: String) -> [Range<Int>] {
+        contentRanges(in: body, delimiters: delimiters(in: body, boundary: boundary))
+    }
+
+    /// Where each `--boundary` delimiter line begins (at the start of the body or
+    /// after a CRLF), the closing one included: a body has one part fewer.
+    static func delimiters(in body: [UInt8], boundary: String) -> [Int] {
         let delimiter = Array("\r\n--\(boundary)".utf8)
         var starts: [Int] = []  // where each delimiter's "--" begins
         if body.starts(with: delimiter.dropFirst(2)) { starts.append(0) }
@@ -52,6 +58,11 @@ struct FormPart {
             starts.append(found + 2)
             i = found + delimiter.count
         }
+        return starts
+    }
+
+    /// Each part's content between consecutive `delimiters` (see ``contentRanges(in:boundary:)``).
+    static func contentRanges(in body: [UInt8], delimiters starts: [Int]) -> [Range<Int>] {
         var ranges: [Range<Int>] = []
         for (start, next) in zip(starts, starts.dropFirst()) {
             guard let headerEnd = find([13, 10, 13, 10], in: body, from: start), headerEnd + 4 <= next - 2 else { continue }

@@ -10,21 +10,17 @@ public enum FormValidator {
         public var tail: [UInt8]
     }
 
-    /// The payload for the model owner, or the answer to send instead
-    /// (422 with every error, or 400 for a body that is not multipart at all).
-    public static func validate(body: [UInt8], contentType: String?, schema: SchemaNode) -> Result<Validated, RequestRejection> {
+    /// The payload for the model owner, or the answer to send instead (422 with
+    /// every error, 400 for a body that is not multipart at all, 413 for more
+    /// parts or a larger part than `limits` allow).
+    public static func validate(body: [UInt8], contentType: String?, schema: SchemaNode, limits: ContentLimits = .default) -> Result<Validated, RequestRejection> {
         guard case let .object(object) = schema else { return .failure(RequestRejection(.detail(500, "Internal Server Error"))) }
         var parts: [FormPart] = []
         var ranges: [Range<Int>] = []
         if let boundary = FormPart.boundary(contentType: contentType), !body.isEmpty {
-            guard let parsed = FormPart.parse(body, boundary: boundary) else {
-                return .failure(RequestRejection(.detail(400, "There was an error parsing the body")))
-            }
-            parts = parsed
-            ranges = FormPart.contentRanges(in: body, boundary: boundary)
-            // Both readings of the body must agree before bytes are sent by position.
-            guard ranges.count == parts.count, zip(ranges, parts).allSatisfy({ $0.count == $1.length }) else {
-                return .failure(RequestRejection(.detail(400, "There was an error parsing the body")))
+            switch split(body, boundary: boundary, limits: limits) {
+            case let .success(split): (parts, ranges) = split
+            case let .failure(rejection): return .failure(rejection)
             }
         }
         var checker = ValueValidator()
@@ -62,6 +58,22 @@ public enum FormValidator {
         errors += checker.errors
         guard errors.isEmpty else { return .failure(RequestRejection(.json(422, ValidationFailure(errors: errors).body))) }
         return .success(Validated(head: FormPayload.head(json: JSONValue.object(fields).bytes), tail: body))
+    }
+
+    /// The parts and where each one's content lies in `body`. The limits are
+    /// checked on the delimiters found by a plain scan, before multipart-kit
+    /// parses anything: a body of thousands of empty parts is refused for the
+    /// price of one pass over its bytes.
+    static func split(_ body: [UInt8], boundary: String, limits: ContentLimits) -> Result<([FormPart], [Range<Int>]), RequestRejection> {
+        let malformed = RequestRejection(.detail(400, "There was an error parsing the body"))
+        let delimiters = FormPart.delimiters(in: body, boundary: boundary)
+        if delimiters.count - 1 > limits.maxFormParts { return .failure(RequestRejection(limits.tooManyParts())) }
+        let ranges = FormPart.contentRanges(in: body, delimiters: delimiters)
+        if ranges.contains(where: { $0.count > limits.maxPartSize }) { return .failure(RequestRejection(limits.partTooLarge())) }
+        guard let parts = FormPart.parse(body, boundary: boundary) else { return .failure(malformed) }
+        // Both readings of the body must agree before bytes are sent by position.
+        guard ranges.count == parts.count, zip(ranges, parts).allSatisfy({ $0.count == $1.length }) else { return .failure(malformed) }
+        return .success((parts, ranges))
     }
 
     static func isFile(_ node: SchemaNode) -> Bool {

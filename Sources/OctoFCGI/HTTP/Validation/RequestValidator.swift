@@ -20,23 +20,49 @@ public enum RequestValidator {
     /// Returns the normalised JSON body (defaults filled in, lax coercions applied)
     /// that the model owner decodes, or every validation error.
     public static func validate(body: [UInt8], contentType: String?, schema: SchemaNode) -> Result<[UInt8], ValidationFailure> {
+        check(body: body, contentType: contentType, schema: schema, maxValues: .max).mapError { rejection in
+            // Without a value limit every failure is a validation failure.
+            if case let .invalid(failure) = rejection { return failure }
+            return ValidationFailure(errors: [])
+        }
+    }
+
+    /// What the router uses: ``validate(body:contentType:schema:)`` within
+    /// `limits`, answered as it is sent: 422 with every error, or 413 for a body
+    /// holding more JSON values than ``ContentLimits/maxJSONValues``.
+    public static func check(body: [UInt8], contentType: String?, schema: SchemaNode, limits: ContentLimits) -> Result<[UInt8], RequestRejection> {
+        check(body: body, contentType: contentType, schema: schema, maxValues: limits.maxJSONValues).mapError { rejection in
+            switch rejection {
+            case let .invalid(failure): RequestRejection(.json(422, failure.body))
+            case .tooManyValues: RequestRejection(limits.tooManyJSONValues())
+            }
+        }
+    }
+
+    enum Rejection: Error {
+        case invalid(ValidationFailure)
+        case tooManyValues
+    }
+
+    static func check(body: [UInt8], contentType: String?, schema: SchemaNode, maxValues: Int) -> Result<[UInt8], Rejection> {
         if body.isEmpty {
-            return .failure(ValidationFailure(errors: [ValidationIssue.missing(loc: ["body"], input: .null)]))
+            return .failure(.invalid(ValidationFailure(errors: [ValidationIssue.missing(loc: ["body"], input: .null)])))
         }
         guard isJSON(contentType: contentType) else {
             let text = String(decoding: body, as: UTF8.self)
-            return .failure(ValidationFailure(errors: [ValidationIssue.modelAttributesType(loc: ["body"], input: .string(text))]))
+            return .failure(.invalid(ValidationFailure(errors: [ValidationIssue.modelAttributesType(loc: ["body"], input: .string(text))])))
         }
         let value: JSONValue
         do {
-            value = try JSONParser.parse(body)
+            value = try JSONParser.parse(body, maxValues: maxValues)
         } catch {
-            return .failure(ValidationFailure(errors: [ValidationIssue.jsonInvalid(error)]))
+            if error.exceedsLimit { return .failure(.tooManyValues) }
+            return .failure(.invalid(ValidationFailure(errors: [ValidationIssue.jsonInvalid(error)])))
         }
         var checker = ValueValidator()
         var loc: [JSONValue] = ["body"]
         guard let normalised = checker.validate(value, against: schema, at: &loc), checker.errors.isEmpty else {
-            return .failure(ValidationFailure(errors: checker.errors))
+            return .failure(.invalid(ValidationFailure(errors: checker.errors)))
         }
         return .success(normalised.bytes)
     }
