@@ -24,6 +24,7 @@ import Testing
 
     @Test func waitsUpToTheDelayForTheBatchToFill() {
         let batcher = DynamicBatcher<Int>(maxSize: 3, maxDelay: 5) { _ in true }
+        batcher.primeWithABatch()
         _ = batcher.push(1)
         Thread.detachNewThread {
             usleep(50_000)
@@ -38,11 +39,60 @@ import Testing
 
     @Test func aLoneJobLeavesAfterTheDelay() {
         let batcher = DynamicBatcher<Int>(maxSize: 32, maxDelay: 0.05) { _ in true }
+        batcher.primeWithABatch()
         _ = batcher.push(7)
         let start = Date()
         #expect(batcher.next() == [7])
         let waited = Date().timeIntervalSince(start)
         #expect(waited >= 0.05)
+    }
+
+    @Test func callsArrivingOneAtATimeDoNotWaitForCompany() {
+        // Nothing batched yet, then only single calls: none waits the (long) delay.
+        let batcher = DynamicBatcher<Int>(maxSize: 32, maxDelay: 1) { _ in true }
+        let start = Date()
+        for job in 1...3 {
+            _ = batcher.push(job)
+            #expect(batcher.next() == [job])
+        }
+        #expect(Date().timeIntervalSince(start) < 0.8)
+        // After a batch of several, a lone call waits for company again (until one arrives).
+        _ = batcher.push(4)
+        _ = batcher.push(5)
+        #expect(batcher.next() == [4, 5])
+        _ = batcher.push(6)
+        Thread.detachNewThread {
+            usleep(100_000)
+            _ = batcher.push(7)
+        }
+        #expect(batcher.next() == [6, 7])
+    }
+
+    @Test func inlineRunsOnlyWhenNothingWaitsAndASlotIsFree() {
+        let batcher = DynamicBatcher<Int>(maxSize: 1, maxDelay: 0, concurrency: 2) { _ in true }
+        let first = batcher.claimInline(for: 1)
+        let second = batcher.claimInline(for: 2)
+        #expect(first != nil && second != nil && first != second)
+        // Both slots busy: the third call must queue.
+        #expect(batcher.claimInline(for: 3) == nil)
+        _ = batcher.push(3)
+        batcher.finished(slot: first!)
+        // A call waits: a newcomer may not overtake it, even with a free slot.
+        #expect(batcher.claimInline(for: 4) == nil)
+        let (jobs, slot) = batcher.nextBatch()
+        #expect(jobs == [3])
+        #expect(slot == first)
+        batcher.finished(slot: slot)
+        batcher.finished(slot: second!)
+        #expect(batcher.claimInline(for: 5) != nil)
+    }
+
+    @Test func inlineDoesNotBreakUpAFormingBatch() {
+        let batcher = DynamicBatcher<Int>(maxSize: 8, maxDelay: 0, concurrency: 2) { _ in true }
+        #expect(batcher.claimInline(for: 1) != nil)
+        batcher.primeWithABatch()
+        // Calls are arriving together now: the next one goes through the queue.
+        #expect(batcher.claimInline(for: 2) == nil)
     }
 
     @Test func sizeOneMeansNoBatching() {
@@ -59,6 +109,26 @@ import Testing
         #expect(batcher.push(2, limit: 2))
         #expect(!batcher.push(3, limit: 2))
         #expect(batcher.count == 2)
+    }
+}
+
+extension DynamicBatcher {
+    /// The next batch, its slot given back at once (the tests run nothing).
+    func next() -> [Job] {
+        let (jobs, slot) = nextBatch()
+        finished(slot: slot)
+        return jobs
+    }
+}
+
+extension DynamicBatcher<Int> {
+    /// Hands out one batch of two, so the batcher sees calls arriving together.
+    func primeWithABatch() {
+        _ = push(-1)
+        _ = push(-2)
+        let (jobs, slot) = nextBatch()
+        precondition(jobs == [-1, -2])
+        finished(slot: slot)
     }
 }
 

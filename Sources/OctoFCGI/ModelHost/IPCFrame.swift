@@ -97,11 +97,11 @@ enum IPCFrame {
     }
 
     /// Reads one call or cancel; nil on EOF or a malformed frame.
-    static func readMessage(_ fd: Int32) -> Message? {
+    static func readMessage(_ reader: IPCFrameReader) -> Message? {
         let sizes: (UInt8) -> Int? = { kind in
             kind == Kind.call.rawValue ? requestHeaderSize : kind == Kind.cancel.rawValue ? cancelHeaderSize : nil
         }
-        guard let (header, payload) = readFrame(fd, headerSize: sizes) else { return nil }
+        guard let (header, payload) = reader.readFrame(headerSize: sizes) else { return nil }
         if header[4] == Kind.cancel.rawValue {
             return payload.isEmpty ? .cancel(id: get(header, 5)) : nil
         }
@@ -109,15 +109,15 @@ enum IPCFrame {
     }
 
     /// Reads one call; nil on EOF, a malformed frame or anything else.
-    static func readRequest(_ fd: Int32) -> Request? {
-        guard case let .call(request) = readMessage(fd) else { return nil }
+    static func readRequest(_ reader: IPCFrameReader) -> Request? {
+        guard case let .call(request) = readMessage(reader) else { return nil }
         return request
     }
 
     /// Reads one response; nil on EOF or a malformed frame.
-    static func readResponse(_ fd: Int32) -> Response? {
+    static func readResponse(_ reader: IPCFrameReader) -> Response? {
         let size: (UInt8) -> Int? = { kind in Kind(rawValue: kind).map { $0 == .output || $0 == .error } == true ? responseHeaderSize : nil }
-        guard let (header, payload) = readFrame(fd, headerSize: size), let kind = Kind(rawValue: header[4]) else { return nil }
+        guard let (header, payload) = reader.readFrame(headerSize: size), let kind = Kind(rawValue: header[4]) else { return nil }
         return Response(kind: kind, id: get(header, 5), status: get(header, 13), cpuNanoseconds: get(header, 15), payload: payload)
     }
 
@@ -128,23 +128,6 @@ enum IPCFrame {
         out.append(Kind.cancel.rawValue)
         put(id, &out)
         return out
-    }
-
-    /// Reads a frame whose header size depends on its kind (`headerSize` nil: a
-    /// kind not expected here, which is malformed).
-    private static func readFrame(_ fd: Int32, headerSize: (UInt8) -> Int?) -> ([UInt8], [UInt8])? {
-        var header = [UInt8](repeating: 0, count: 5)
-        guard header.withUnsafeMutableBytes({ UnixSocket.readExactly(fd, $0.baseAddress!, 5) }), let size = headerSize(header[4]) else { return nil }
-        header += [UInt8](repeating: 0, count: size - 5)
-        guard header.withUnsafeMutableBytes({ UnixSocket.readExactly(fd, $0.baseAddress! + 5, size - 5) }) else { return nil }
-        let length = Int(get(header, 0) as UInt32)
-        guard length >= size - 4, length <= maxFrameSize else { return nil }
-        let payloadSize = length - (size - 4)
-        var payload = [UInt8](repeating: 0, count: payloadSize)
-        if payloadSize > 0 {
-            guard payload.withUnsafeMutableBytes({ UnixSocket.readExactly(fd, $0.baseAddress!, payloadSize) }) else { return nil }
-        }
-        return (header, payload)
     }
 
     static func put<T: FixedWidthInteger>(_ value: T, _ out: inout [UInt8]) {

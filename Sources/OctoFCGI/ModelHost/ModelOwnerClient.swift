@@ -12,9 +12,17 @@ import Glibc
 /// `kill -9`) ends the read at once with EOF, and a socket nobody listens on
 /// refuses the connect at once. Both become a 503 the router passes on.
 final class ModelOwnerClient: InferenceBackend, @unchecked Sendable {
-    private struct PooledConnection {
+    /// One persistent connection and its frame reader (which may hold bytes
+    /// already read), used by one call at a time.
+    private final class PooledConnection {
         let fd: Int32
         let generation: Int
+        let reader: IPCFrameReader
+        init(fd: Int32, generation: Int) {
+            self.fd = fd
+            self.generation = generation
+            self.reader = IPCFrameReader(fd: fd)
+        }
     }
 
     let socketPath: String
@@ -76,7 +84,7 @@ final class ModelOwnerClient: InferenceBackend, @unchecked Sendable {
             close(c.fd)
             return .failure(.clientClosedRequest)
         }
-        guard let response = IPCFrame.readResponse(c.fd), response.id == id else {
+        guard let response = IPCFrame.readResponse(c.reader), response.id == id else {
             close(c.fd)
             return .failure(Self.unavailable)
         }

@@ -24,8 +24,9 @@ enum ModelOwnerProcess {
             let server = ModelOwnerServer(
                 runner: InferenceRunner(host: host, logger: logger), endpointCount: service.api.endpoints.count, maxQueue: config.maxQueue,
                 requestTimeout: config.requestTimeout,
-                batching: service.batchesInference && config.maxBatchSize > 1 ? (config.maxBatchSize, config.maxBatchDelay) : nil, logger: logger)
-            try server.start(path: config.ownerSocket, concurrency: config.modelConcurrency)
+                batching: service.batchesInference && config.maxBatchSize > 1 ? (config.maxBatchSize, config.maxBatchDelay) : nil,
+                concurrency: config.modelConcurrency, logger: logger)
+            try server.start(path: config.ownerSocket)
         } catch {
             logger.error("setup failed: \(String(describing: error))")
             ChildReport.setupFailed(String(describing: error)).send()

@@ -50,16 +50,21 @@ final class ModelOwnerServer: @unchecked Sendable {
     let metrics = ModelOwnerMetrics()
 
     let requestTimeout: Double
+    /// How many calls (or batches) may run at once: the service's or `--model-concurrency`.
+    let concurrency: Int
 
     /// `batching`: the largest `inferBatch` call and how long to wait for one to
     /// fill (nil: every call runs alone).
     init(
         runner: InferenceRunner, endpointCount: Int, maxQueue: Int, requestTimeout: Double, batching: (size: Int, delay: Double)?,
-        logger: Logger
+        concurrency: Int, logger: Logger
     ) {
+        self.concurrency = max(1, concurrency)
         self.requestTimeout = requestTimeout
         // Only `/infer` (endpoint 0) calls go through `inferBatch`.
-        self.queue = DynamicBatcher(maxSize: batching?.size ?? 1, maxDelay: batching?.delay ?? 0) { $0.request.endpoint == 0 }
+        self.queue = DynamicBatcher(maxSize: batching?.size ?? 1, maxDelay: batching?.delay ?? 0, concurrency: self.concurrency) {
+            $0.request.endpoint == 0
+        }
         self.runner = runner
         self.endpointCount = endpointCount
         self.maxQueue = maxQueue
@@ -69,11 +74,17 @@ final class ModelOwnerServer: @unchecked Sendable {
 
     /// Binds the internal socket (mode 0600: only our own user may talk to the
     /// model) and starts the accept and inference threads.
-    func start(path: String, concurrency: Int) throws {
+    func start(path: String) throws {
         let listenFD = try UnixSocket.listen(path: path, backlog: 512, mode: 0o600)
         UnixSocket.setCloseOnExec(listenFD)
-        for slot in 0..<concurrency {
-            Thread.detachNewThread { [self] in while true { self.run(queue.next(), slot: slot) } }
+        for _ in 0..<concurrency {
+            Thread.detachNewThread { [self] in
+                while true {
+                    let (batch, slot) = queue.nextBatch()
+                    run(batch, slot: slot)
+                    queue.finished(slot: slot)
+                }
+            }
         }
         watchdog.start(slots: concurrency, enabled: requestTimeout > 0)
         Thread.detachNewThread { [self] in
@@ -92,11 +103,18 @@ final class ModelOwnerServer: @unchecked Sendable {
     }
 
     private func serve(_ connection: Connection) {
-        while let message = IPCFrame.readMessage(connection.fd) {
+        let reader = IPCFrameReader(fd: connection.fd)
+        while let message = IPCFrame.readMessage(reader) {
             switch message {
             case let .call(request):
                 let job = Job(connection: connection, request: request)
-                if !queue.push(job, limit: maxQueue) { job.reply(.error(status: 503, detail: "Overloaded")) }
+                if let slot = queue.claimInline(for: job) {
+                    // Nothing waits and the model is free: run it here, without a hand-off.
+                    run([job], slot: slot)
+                    queue.finished(slot: slot)
+                } else if !queue.push(job, limit: maxQueue) {
+                    job.reply(.error(status: 503, detail: "Overloaded"))
+                }
             case let .cancel(id):
                 drop(because: "its client went away") { $0.connection === connection && $0.request.id == id }
             }

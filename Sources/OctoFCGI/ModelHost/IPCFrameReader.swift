@@ -1,0 +1,77 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads ``IPCFrame`` frames off one connection with, usually, one `recv` per
+/// frame.
+///
+/// A frame's header and a small payload are written with one `send`, so they
+/// nearly always arrive together: reading the 5-byte prefix, the rest of the
+/// header and the payload separately cost three system calls per frame on each
+/// side of every inference (measured in `bench/PROFILE.md`). This reads whatever
+/// is there into a small buffer and parses from it; bytes of a following frame
+/// stay buffered for the next read. A payload larger than the buffer is read
+/// straight into its own storage. One reader per connection, used by one thread
+/// at a time.
+final class IPCFrameReader {
+    let fd: Int32
+    private let buffer: UnsafeMutableRawBufferPointer
+    private var start = 0
+    private var end = 0
+
+    /// `capacity` must hold the largest frame header.
+    init(fd: Int32, capacity: Int = 8 * 1024) {
+        self.fd = fd
+        self.buffer = .allocate(byteCount: max(capacity, 64), alignment: 8)
+    }
+
+    deinit { buffer.deallocate() }
+
+    /// One frame: its header (`headerSize` of the kind byte at offset 4; nil for
+    /// a kind not expected here) and its payload. nil on EOF, an error, or a
+    /// malformed frame.
+    func readFrame(headerSize: (UInt8) -> Int?) -> (header: [UInt8], payload: [UInt8])? {
+        guard fill(5), let size = headerSize(buffer[start + 4]), size <= buffer.count, fill(size) else { return nil }
+        let header = Array(UnsafeRawBufferPointer(rebasing: buffer[start..<(start + size)]))
+        start += size
+        let length = Int(IPCFrame.get(header, 0) as UInt32)
+        guard length >= size - 4, length <= IPCFrame.maxFrameSize else { return nil }
+        var complete = true
+        let payload = [UInt8](unsafeUninitializedCapacity: length - (size - 4)) { storage, initialized in
+            initialized = storage.count
+            let buffered = min(end - start, storage.count)
+            if buffered > 0 {
+                UnsafeMutableRawBufferPointer(storage).copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[start..<(start + buffered)]))
+                start += buffered
+            }
+            if buffered < storage.count {
+                complete = UnixSocket.readExactly(fd, storage.baseAddress! + buffered, storage.count - buffered)
+                if !complete { initialized = 0 }
+            }
+        }
+        if start == end { (start, end) = (0, 0) }
+        return complete ? (header, payload) : nil
+    }
+
+    /// Reads until at least `count` (<= capacity) bytes are buffered.
+    private func fill(_ count: Int) -> Bool {
+        if end - start >= count { return true }
+        if buffer.count - start < count {
+            // Move the partial frame to the front to make room behind it.
+            if end > start { memmove(buffer.baseAddress!, buffer.baseAddress! + start, end - start) }
+            (start, end) = (0, end - start)
+        }
+        while end - start < count {
+            let n = recv(fd, buffer.baseAddress! + end, buffer.count - end, 0)
+            if n == 0 { return false }
+            if n < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            end += n
+        }
+        return true
+    }
+}
