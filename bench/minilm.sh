@@ -3,8 +3,9 @@
 # with the Python baseline (../shared/bench/minilm/run.sh) in the same invocation. Issue 6, item 4.
 #
 # One command, loopback only, bounded in time:
-#   1. builds the release binary (swift build -c release --product octoai) unless NO_BUILD=1
-#   2. for MODES (nobatch = `--max-batch-size 1`, batch = octoai's defaults, 32 / 2 ms):
+#   1. builds the release binary (swift build -c release $BUILD_FLAGS --product octoai) unless NO_BUILD=1
+#   2. for MODES (nobatch = `--max-batch-size 1`, batch = octoai's defaults, 32 / 2 ms,
+#      batch-mc2 = the defaults plus `--model-concurrency 2`: two batches at once, one per core):
 #      a private foreground nginx (rendered by `octoai nginx-config`, patched like bench/run.sh)
 #      + `octoai fcgi` (MiniLMService, OCTOAI_VOLUME_PATH=$VOLUME), one correctness check against
 #      the fixture, then wrk -t1 -c{1,8,32} -d$DURATION POST /infer {"text": ...} for a ~12-word
@@ -16,7 +17,9 @@
 # Everything it starts it stops again by PID (trap EXIT), also on Ctrl-C. Raw data stays in $OUT.
 #
 # Env knobs [defaults]:
-#   DURATION [10s]  CONCURRENCY ["1 8 32"]  MODES ["nobatch batch"]  TEXTS ["short long"]
+#   DURATION [10s]  CONCURRENCY ["1 8 32"]  MODES ["nobatch batch batch-mc2"]  TEXTS ["short long"]
+#   BUILD_FLAGS [--static-swift-stdlib]  (the Swift runtime linked in, as deployed; see bench/run.sh)
+#   BIN [.build/release/octoai]
 #   WARMUP [2s]     wrk warm-up per server start (unmeasured)
 #   STARTUP_REPS [3]
 #   VOLUME [$REPO/.build-cache]  (holds minilm/; `octoai store-assets` fills it when missing)
@@ -35,7 +38,8 @@ cd "$(dirname "$0")/.."
 REPO=$(pwd)
 DURATION=${DURATION:-10s}
 CONCURRENCY=${CONCURRENCY:-"1 8 32"}
-MODES=${MODES:-"nobatch batch"}
+MODES=${MODES:-"nobatch batch batch-mc2"}
+BUILD_FLAGS=${BUILD_FLAGS---static-swift-stdlib}
 TEXTS=${TEXTS:-"short long"}
 WARMUP=${WARMUP:-2s}
 STARTUP_REPS=${STARTUP_REPS:-3}
@@ -104,10 +108,11 @@ trap 'log interrupted; exit 130' INT TERM
 
 # ---------------------------------------------------------------- build + prerequisites
 if [ "$NO_BUILD" != 1 ]; then
-  log "building: swift build -c release --product octoai"
-  swift build -c release --product octoai > "$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log" >&2; die "build failed"; }
+  log "building: swift build -c release $BUILD_FLAGS --product octoai"
+  # shellcheck disable=SC2086
+  swift build -c release $BUILD_FLAGS --product octoai > "$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log" >&2; die "build failed"; }
 fi
-BIN=$REPO/.build/release/octoai
+BIN=${BIN:-$REPO/.build/release/octoai}
 [ -x "$BIN" ] || die "no $BIN"
 command -v wrk >/dev/null || die "wrk missing (apt-get install -y wrk)"
 command -v curl >/dev/null || die "curl missing"
@@ -171,7 +176,7 @@ start_nginx() {
 }
 octo_args() {         # octo_args MODE
   local a=("$BIN" fcgi --socket "$SOCK" --socket-mode 0666)
-  case $1 in nobatch) a+=(--max-batch-size 1) ;; batch) ;; *) die "unknown mode $1" ;; esac
+  case $1 in nobatch) a+=(--max-batch-size 1) ;; batch) ;; batch-mc2) a+=(--model-concurrency 2) ;; *) die "unknown mode $1" ;; esac
   # shellcheck disable=SC2206
   [ -n "$EXTRA_ARGS" ] && a+=($EXTRA_ARGS)
   printf '%s\n' "${a[@]}"

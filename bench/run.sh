@@ -35,7 +35,13 @@
 #   PORT [18280]           our nginx's port (anchors use 18180..18184)
 #   OUT [${TMPDIR:-/tmp}/octo-bench-<ts>]   logs and raw TSVs
 #   RESULTS [bench/RESULTS.md]
-#   NO_BUILD [0]           1 = use the existing .build/release/octoai
+#   NO_BUILD [0]           1 = use the existing binary
+#   BUILD_FLAGS [--static-swift-stdlib]  how the release binary is built: the Swift
+#                          runtime and Foundation linked in, as a deployment would (one
+#                          file to ship; ~10% less RSS per process than shared libraries)
+#   BIN [.build/release/octoai]  the binary to measure
+#   SPIN_MC [2]            --model-concurrency of the extra `fcgi-async-mc` configuration,
+#                          which runs only the CPU-bound spin row (EchoService is thread-safe)
 set -u -o pipefail
 
 cd "$(dirname "$0")/.."
@@ -45,7 +51,9 @@ if [ "$QUICK" = 1 ]; then DURATION=${DURATION:-3s}; REPS=${REPS:-1}; fi
 DURATION=${DURATION:-10s}
 REPS=${REPS:-2}
 CONCURRENCY=${CONCURRENCY:-"1 16 64"}
-CONFIGS=${CONFIGS:-"fcgi-async fcgi-sync scgi-async"}
+CONFIGS=${CONFIGS:-"fcgi-async fcgi-async-mc fcgi-sync scgi-async"}
+SPIN_MC=${SPIN_MC:-2}
+BUILD_FLAGS=${BUILD_FLAGS---static-swift-stdlib}
 ROWS_OURS=${ROWS_OURS:-"infer health spin upload"}
 SPIN_CONCURRENCY=${SPIN_CONCURRENCY:-"16 64"}
 KEEPALIVE=${KEEPALIVE:-8}
@@ -106,10 +114,11 @@ trap 'log interrupted; exit 130' INT TERM
 
 # ---------------------------------------------------------------- build + prerequisites
 if [ "$NO_BUILD" != 1 ]; then
-  log "building: swift build -c release --product octoai"
-  swift build -c release --product octoai > "$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log" >&2; die "build failed"; }
+  log "building: swift build -c release $BUILD_FLAGS --product octoai"
+  # shellcheck disable=SC2086
+  swift build -c release $BUILD_FLAGS --product octoai > "$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log" >&2; die "build failed"; }
 fi
-BIN=$REPO/.build/release/octoai
+BIN=${BIN:-$REPO/.build/release/octoai}
 [ -x "$BIN" ] || die "no $BIN"
 command -v wrk >/dev/null || { log "installing wrk"; apt-get install -y wrk > "$OUT/apt.log" 2>&1 || { apt-get update > /dev/null 2>&1; apt-get install -y wrk >> "$OUT/apt.log" 2>&1; } || die "cannot install wrk"; }
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || die "nginx missing (apt-get install -y nginx, or ANCHORS SETUP installs it)"
@@ -171,9 +180,11 @@ start_nginx() {       # start_nginx fastcgi|scgi
 }
 octo_args() {         # octo_args CONFIG: argv of `octoai fcgi|scgi` for a configuration
   local cfg=$1 cmd=fcgi async=true
-  case $cfg in fcgi-async) ;; fcgi-sync) async=false ;; scgi-async) cmd=scgi ;; scgi-sync) cmd=scgi; async=false ;;
+  local mc=""
+  case $cfg in fcgi-async) ;; fcgi-async-mc) mc=$SPIN_MC ;; fcgi-sync) async=false ;; scgi-async) cmd=scgi ;; scgi-sync) cmd=scgi; async=false ;;
     *) die "unknown config $cfg" ;; esac
   local a=("$BIN" --service-class EchoService "$cmd" --socket "$SOCK" --socket-mode 0666 --async-enable "$async")
+  [ -n "$mc" ] && a+=(--model-concurrency "$mc")
   [ -n "$WORKERS" ] && a+=(--workers "$WORKERS")
   [ -n "$THREADS" ] && a+=(--threads "$THREADS")
   # shellcheck disable=SC2206
@@ -253,7 +264,10 @@ run_ours() {          # run_ours PASS: every configuration x row x concurrency o
     local body; body=$(curl -s --max-time 5 -H 'content-type: application/json' -d '{"prompt":"hello"}' "http://127.0.0.1:$PORT/infer")
     [[ "$body" == *'"output":"olleh"'* ]] || die "$cfg: unexpected /infer answer: $body"
     wrk -t1 -c16 -d1s -s "$OUT/infer.lua" "http://127.0.0.1:$PORT/infer" > /dev/null 2>&1   # warm-up
-    for row in $ROWS_OURS; do
+    local rows=$ROWS_OURS
+    [ "$cfg" = fcgi-async-mc ] && rows=spin   # only the CPU-bound row needs more than one model slot
+    for row in $rows; do
+      [[ " $ROWS_OURS " == *" $row "* ]] || continue
       if [ "$row" = upload ] && ! probe_upload; then
         UPLOAD_NOTE="POST /upload answers $(cat "$OUT/upload-probe.code") with the default EchoService: upload row skipped"
         log "  $UPLOAD_NOTE"; continue
@@ -348,6 +362,8 @@ WORKERS=${WORKERS:-default}
 THREADS=${THREADS:-default}
 EXTRA_ARGS=$EXTRA_ARGS
 HAS_MODEL_CONCURRENCY=$HAS_MC
+SPIN_MC=$SPIN_MC
+BUILD_FLAGS=$BUILD_FLAGS
 UPLOAD_NOTE=$UPLOAD_NOTE
 ELAPSED=$ELAPSED
 OUT=$OUT

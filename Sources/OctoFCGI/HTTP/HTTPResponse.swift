@@ -28,13 +28,41 @@ public struct HTTPResponse: Sendable {
     /// it is what the logs and `/metrics` count.
     public static let clientClosedRequest = detail(499, "Client closed request")
 
-    /// The CGI response head (`Status:` line and headers) both transports write.
+    /// The CGI response head (`Status:` line and headers) both transports write,
+    /// assembled as bytes: it is written for every answer, and building it through
+    /// string interpolation cost more than the rest of the write (`bench/PROFILE.md`).
     public func cgiHead(extraHeaders: [(String, String)]) -> [UInt8] {
-        var head = "Status: \(status) \(HTTPResponse.reason(status))\r\nContent-Type: \(contentType)\r\nContent-Length: \(body.count)\r\n"
-        for (name, value) in headers { head += "\(name): \(value)\r\n" }
-        for (name, value) in extraHeaders { head += "\(name): \(value)\r\n" }
-        head += "\r\n"
-        return Array(head.utf8)
+        var head: [UInt8] = []
+        head.reserveCapacity(96 + contentType.utf8.count)
+        head.append(contentsOf: "Status: ".utf8)
+        HTTPResponse.appendDecimal(status, to: &head)
+        head.append(0x20)
+        head.append(contentsOf: HTTPResponse.reason(status).utf8)
+        head.append(contentsOf: "\r\nContent-Type: ".utf8)
+        head.append(contentsOf: contentType.utf8)
+        head.append(contentsOf: "\r\nContent-Length: ".utf8)
+        HTTPResponse.appendDecimal(body.count, to: &head)
+        head.append(contentsOf: "\r\n".utf8)
+        for (name, value) in headers + extraHeaders {
+            head.append(contentsOf: name.utf8)
+            head.append(contentsOf: ": ".utf8)
+            head.append(contentsOf: value.utf8)
+            head.append(contentsOf: "\r\n".utf8)
+        }
+        head.append(contentsOf: "\r\n".utf8)
+        return head
+    }
+
+    /// Appends the decimal digits of `value` (>= 0; negative values are written as 0).
+    static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        guard value > 0 else { return out.append(0x30) }
+        let start = out.count
+        var rest = value
+        while rest > 0 {
+            out.append(0x30 + UInt8(rest % 10))
+            rest /= 10
+        }
+        out[start...].reverse()
     }
 
     static func reason(_ status: Int) -> String {

@@ -140,15 +140,28 @@ public final class Router: Sendable {
         body.append(contentsOf: #"{"output":"#.utf8)
         body.append(contentsOf: output)
         body.append(contentsOf: #","analytics":{"inference_time_ms":"#.utf8)
-        body.append(contentsOf: milliseconds(cpuNanoseconds).utf8)
+        appendMilliseconds(cpuNanoseconds, to: &body)
         body.append(contentsOf: #","performance_time_ms":"#.utf8)
-        body.append(contentsOf: milliseconds(wallNanoseconds).utf8)
+        appendMilliseconds(wallNanoseconds, to: &body)
         body.append(contentsOf: "}}".utf8)
         return HTTPResponse(status: 200, body: body)
     }
 
-    static func milliseconds(_ ns: UInt64) -> String {
-        JSONValue.format(Double(ns / 1000) / 1000)
+    /// `ns` as milliseconds with microsecond precision, exactly as
+    /// `JSONValue.format(Double(ns / 1000) / 1000)` writes it ("12.0", "0.5",
+    /// "1.234"), without going through `Double`'s description on every answer.
+    static func appendMilliseconds(_ ns: UInt64, to out: inout [UInt8]) {
+        let microseconds = Int(min(ns / 1000, UInt64(Int.max)))
+        HTTPResponse.appendDecimal(microseconds / 1000, to: &out)
+        out.append(UInt8(ascii: "."))
+        var fraction = microseconds % 1000
+        guard fraction > 0 else { return out.append(UInt8(ascii: "0")) }
+        var divisor = 100
+        while fraction > 0 {
+            out.append(UInt8(ascii: "0") + UInt8(fraction / divisor))
+            fraction %= divisor
+            divisor /= 10
+        }
     }
 
     /// 503 for inference while the state is not `RUNNING` (CONTRACT §2), at once.

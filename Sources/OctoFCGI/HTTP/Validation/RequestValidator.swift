@@ -71,6 +71,8 @@ public enum RequestValidator {
     /// `application/json` or `application/<anything>+json` (parameters ignored).
     static func isJSON(contentType: String?) -> Bool {
         guard let contentType else { return true }
+        // What nearly every client sends, answered without splitting and lower-casing.
+        if contentType == "application/json" { return true }
         let mediaType = contentType.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
         let trimmed = mediaType.trimmingSpaces().lowercased()
         if contentType.trimmingSpaces().isEmpty { return true }
