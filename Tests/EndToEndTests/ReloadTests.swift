@@ -60,9 +60,9 @@ import Glibc
         usleep(500_000)
         let result = load.stop()
         print("fault-test kill-9-responder: \(result.ok) ok, \(result.failures.count) failed")
-        // Only requests inside the killed process at that instant may fail (nginx answers them 502).
-        #expect(result.failures.count <= 8, "\(result.failures)")
-        #expect(result.failures.allSatisfy { $0.hasPrefix("502") }, "\(result.failures)")
+        // The requests inside the killed process at that instant lost their connection
+        // before any answer: nginx sends each once more, to another responder.
+        #expect(result.failures.isEmpty, "\(result.failures)")
         #expect(try stack.client.get("/healthcheck").status == 200)
     }
 

@@ -52,7 +52,7 @@ public struct NginxConfig: Sendable {
     public func render() throws -> String {
         let template = try MustacheTemplate(string: NginxConfig.template)
         var values: [String: Any] = [
-            "listen": listen, "upstreams": [upstream] + replicas, "replicated": !replicas.isEmpty, "workerProcesses": workerProcesses, "keepalive": keepalive,
+            "listen": listen, "upstream": upstream, "upstreams": [upstream] + replicas, "replicated": !replicas.isEmpty, "workerProcesses": workerProcesses, "keepalive": keepalive,
             "maxBodySize": "\(maxBodySize / 1024)k", "keepaliveTimeout": "\(keepaliveTimeout)s",
         ]
         if let privatePrefix { values["private"] = ["prefix": privatePrefix] }
@@ -101,12 +101,16 @@ public struct NginxConfig: Sendable {
                 # nginx's user: `--socket-mode 0660` with nginx in the socket's group, or 0666.
                 {{#replicated}}
                 # Several replicas: a replica that refuses or breaks a connection is left
-                # alone for 5 s and the request goes to the next one. A POST already sent
-                # is never retried (it may have run); only a refused connect moves on.
+                # alone for 5 s and the request goes to the next one.
                 {{/replicated}}
                 {{#upstreams}}
-                server {{{.}}}{{#replicated}} max_fails=1 fail_timeout=5s{{/replicated}};
+                server {{{.}}}{{#replicated}} max_fails=1 fail_timeout=5s{{/replicated}}{{^replicated}} max_fails=0{{/replicated}};
                 {{/upstreams}}
+                {{^replicated}}
+                # The same socket again, used only to retry a request whose responder
+                # died before answering (kill -9, crash): another responder takes it.
+                server {{{upstream}}} backup max_fails=0;
+                {{/replicated}}
                 {{#fastcgi}}
                 # Idle connections kept open per nginx worker. With fastcgi_keep_conn each
                 # one pins a responder thread. octoai starts more threads when all are
@@ -189,8 +193,14 @@ public struct NginxConfig: Sendable {
                     {{{pass}}}_read_timeout 300s;
                     {{{pass}}}_send_timeout 300s;
                     {{{pass}}}_connect_timeout 5s;
-                    # POST is never retried on another connection once sent.
-                    {{{pass}}}_next_upstream error timeout;
+                    # A request whose connection broke before any answer (a responder or
+                    # replica that died) is sent once more, POST included: inference has
+                    # no side effects, so running it twice beats losing it. Only within
+                    # 10 s, so a slow model is never run again after a read timeout. A
+                    # service with side effects should drop non_idempotent.
+                    {{{pass}}}_next_upstream error timeout non_idempotent;
+                    {{{pass}}}_next_upstream_tries 2;
+                    {{{pass}}}_next_upstream_timeout 10s;
                     # A client that goes away makes nginx close its request's upstream
                     # connection ({{{pass}}}_ignore_client_abort off, the default): octoai
                     # then drops the request if the model has not started it.
