@@ -140,6 +140,13 @@ for row in ["A-w1", "B-keep-w1", "C-direct"]:
           f"| {float(b['p50_ms']):.3f} | {float(b['p99_ms']):.3f} | {errs} |")
 w("")
 
+# ---------------------------------------------------------------- the seed's upload row (sync mode)
+seed_up = {}  # c -> list of runs
+_p = os.path.join(OUT, "seed-upload.tsv")
+if os.path.exists(_p):
+    for r in read_tsv(_p):
+        seed_up.setdefault(int(r["c"]), []).append(r)
+
 # ---------------------------------------------------------------- ours
 titles = {"infer": 'POST /infer {"prompt":"hello"}', "health": "GET /healthcheck",
           "spin": 'POST /infer {"prompt":"spin:0.005"} (5 ms CPU per request)', "upload": "POST /upload, 5 MiB multipart"}
@@ -178,6 +185,14 @@ for row in ["infer", "health", "spin", "upload"]:
             other = max(int(float(r["other_cpu_pct"])) for r in runs)
             w(f"| {cfg} | {c} | {rps:,.0f} ({' / '.join(f'{x:,.0f}' for x in alls)}) | {p50:.3f} | {p99:.3f} "
               f"| {fr(ratio(rps, crps))} | {fr(ratio(p99, cp99), False)} | {fr(ratio(rps, seed(c)), False)} | {rps * float(b['mean_ms']) / 1000:.1f} | {errs} | {other} |")
+    if row == "upload":
+        for c in concs:
+            runs = seed_up.get(c, [])
+            b, alls = best(runs)
+            if b:
+                w(f"| seed, sync mode (`bench/seed/upload_service.py`) | {c} | {float(b['rps']):,.1f} ({' / '.join(f'{x:,.1f}' for x in alls)}) "
+                  f"| {float(b['p50_ms']):.3f} | {float(b['p99_ms']):.3f} | | | | {float(b['rps']) * float(b['mean_ms']) / 1000:.1f} "
+                  f"| {sum(int(r['errors']) for r in runs)} | |")
     if row == "spin":
         w("")
         w(f"CPU-bound throughput in cores' worth of inference: req/s x 5 ms. {nproc} cores here, shared with nginx and wrk. "
@@ -289,8 +304,11 @@ if spin:
 up = [(c, ours_best("fcgi-async", "upload", c)) for c in concs]
 up = [(c, v) for c, v in up if v[0] is not None]
 if up:
+    def seed_text(c):
+        b, _ = best(seed_up.get(c, []))
+        return f" vs seed sync {float(b['rps']):,.1f} req/s, p50 {float(b['p50_ms']):.1f} ms" if b else " (seed sync: not run)"
     w("| 5 MiB upload reported beside the seed's sync mode | " + "; ".join(
-        f"c={c}: {v[0]:,.1f} req/s, p50 {v[1]:.1f} ms" for c, v in up) + " (seed sync not run here) | reported |")
+        f"c={c}: {v[0]:,.1f} req/s, p50 {v[1]:.1f} ms{seed_text(c)}" for c, v in up) + " | reported |")
 else:
     w(f"| 5 MiB upload reported beside the seed's sync mode | {meta.get('UPLOAD_NOTE') or 'not run'} | **not met** (no upload endpoint to measure) |")
 if "fcgi-async" in memtot:

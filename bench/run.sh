@@ -35,6 +35,9 @@
 #   PORT [18280]           our nginx's port (anchors use 18180..18184)
 #   OUT [${TMPDIR:-/tmp}/octo-bench-<ts>]   logs and raw TSVs
 #   RESULTS [bench/RESULTS.md]
+#   SEED_UPLOAD [1]        1 = also run the upload row against the seed in sync mode
+#                          (bench/seed/upload_service.py, the anchors' venv), beside ours
+#   SEED_PORT [18290]
 #   NO_BUILD [0]           1 = use the existing binary
 #   BUILD_FLAGS [--static-swift-stdlib]  how the release binary is built: the Swift
 #                          runtime and Foundation linked in, as a deployment would (one
@@ -67,6 +70,8 @@ TS=$(date +%Y%m%d-%H%M%S)
 OUT=${OUT:-${TMPDIR:-/tmp}/octo-bench-$TS}
 RESULTS=${RESULTS:-$REPO/bench/RESULTS.md}
 NO_BUILD=${NO_BUILD:-0}
+SEED_UPLOAD=${SEED_UPLOAD:-1}
+SEED_PORT=${SEED_PORT:-18290}
 T0=$(date +%s)
 
 log() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -81,7 +86,7 @@ META=$OUT/meta.env
 LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---------------------------------------------------------------- process bookkeeping
-NGINX_PID=""; OCTO_PID=""
+NGINX_PID=""; OCTO_PID=""; SEED_PID=""
 stop_pid() {          # stop_pid PID SIGNAL: one PID we started; wait up to 15 s, then KILL
   local pid=$1 sig=${2:-TERM} i
   [ -n "$pid" ] || return 0
@@ -102,10 +107,17 @@ stop_octo() {         # the supervisor drains and stops its own children on SIGT
   OCTO_PID=""; rm -f "$SOCK"
 }
 stop_nginx() { stop_pid "$NGINX_PID" QUIT; NGINX_PID=""; }
+stop_seed() {         # uvicorn stops its worker on SIGTERM
+  [ -n "$SEED_PID" ] || return 0
+  local kids; kids=$(children_of "$SEED_PID")
+  stop_pid "$SEED_PID" TERM
+  for k in $kids; do kill -0 "$k" 2>/dev/null && stop_pid "$k" TERM; done
+  SEED_PID=""
+}
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
-  stop_nginx; stop_octo
+  stop_nginx; stop_octo; stop_seed
   rm -rf "$DIR"
   exit $rc
 }
@@ -153,6 +165,9 @@ wrk.body = "--" .. boundary .. "\r\n"
   .. 'Content-Disposition: form-data; name="file"; filename="5mib.bin"\r\n'
   .. "Content-Type: application/octet-stream\r\n\r\n"
   .. string.rep("x", 5 * 1024 * 1024)
+  .. "\r\n--" .. boundary .. "\r\n"
+  .. 'Content-Disposition: form-data; name="label"\r\n\r\n'
+  .. "bench"
   .. "\r\n--" .. boundary .. "--\r\n"
 $DONE_LUA
 EOF
@@ -327,10 +342,42 @@ run_anchors() {       # run_anchors PASS: the baseline rows once (REPS=1)
   grep -E '^\s+(A-w1|B-keep|C-direct)' "$OUT/anchors-pass$pass.err" >&2 || true
 }
 
+# ---------------------------------------------------------------- the seed's upload (sync mode)
+printf 'pass\tc\trps\tmean_ms\tp50_ms\tp99_ms\terrors\trequests\n' > "$OUT/seed-upload.tsv"
+run_seed_upload() {   # run_seed_upload PASS: the upload row against the seed, sync mode
+  local pass=$1 py c out line rps non2xx
+  [ "$SEED_UPLOAD" = 1 ] && [[ " $ROWS_OURS " == *" upload "* ]] || return 0
+  py=${VENV:-$HOME/.cache/octo-anchors/venv}/bin/python
+  "$py" -c 'import octoai.server' 2>/dev/null || { log "seed upload row skipped: no octoai-sdk at $py"; return 0; }
+  ss -Hltn "sport = :$SEED_PORT" | grep -q . && { log "seed upload row skipped: port $SEED_PORT in use"; return 0; }
+  ( cd "$REPO/bench/seed" && exec "$py" -m octoai.server --service-module upload_service run --port "$SEED_PORT" --async-enable False ) \
+    >> "$OUT/seed-upload.log" 2>&1 &
+  SEED_PID=$!
+  local end=$(( $(date +%s) + 60 ))
+  until [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$SEED_PORT/healthcheck")" = 200 ]; do
+    if [ "$(date +%s)" -gt "$end" ] || ! kill -0 "$SEED_PID" 2>/dev/null; then log "seed upload server did not start, see $OUT/seed-upload.log"; stop_seed; return 0; fi
+    sleep 0.2
+  done
+  log "pass $pass: seed (sync) upload row, PID $SEED_PID"
+  for c in $CONCURRENCY; do
+    out=$(wrk -t1 -c"$c" -d"$DURATION" --timeout 30s -s "$OUT/upload.lua" "http://127.0.0.1:$SEED_PORT/upload" 2>&1)
+    printf '### pass=%s seed-sync upload c=%s\n%s\n' "$pass" "$c" "$out" >> "$OUT/wrk.log"
+    line=$(grep '^BENCH' <<<"$out"); rps=$(awk '/^Requests\/sec:/{print $2}' <<<"$out")
+    non2xx=$(awk '/Non-2xx or 3xx responses:/{print $NF}' <<<"$out")
+    awk -v pass="$pass" -v c="$c" -v rps="${rps:-0}" -v non2xx="${non2xx:-0}" -v line="$line" '
+      BEGIN{ n=split(line,kv," "); for(i=2;i<=n;i++){split(kv[i],p,"="); v[p[1]]=p[2]}
+        printf "%s\t%d\t%.1f\t%.3f\t%.3f\t%.3f\t%d\t%d\n", pass, c, rps, v["mean_us"]/1000, v["p50_us"]/1000, v["p99_us"]/1000,
+          v["connect"]+v["read"]+v["write"]+v["timeout"]+non2xx, v["requests"] }' >> "$OUT/seed-upload.tsv"
+    tail -1 "$OUT/seed-upload.tsv" | awk -F'\t' '{printf "  seed-sync  upload c=%-3s pass %s  %8s req/s  p50 %7.3f ms  p99 %8.3f ms  err %s\n",$2,$1,$3,$5,$6,$7}' >&2
+  done
+  stop_seed
+}
+
 # ---------------------------------------------------------------- main
 log "out: $OUT; configs: $CONFIGS; rows: $ROWS_OURS; c: $CONCURRENCY; $REPS passes x $DURATION; load $LOAD_START"
 for PASS in $(seq 1 "$REPS"); do
   run_anchors "$PASS"
+  run_seed_upload "$PASS"
   run_ours "$PASS"
 done
 log "start-up (5 times)"

@@ -64,3 +64,23 @@ import Testing
         #expect(rejection.response.status == 400)
     }
 }
+
+@Suite struct FormPartSearchTests {
+    /// The reference: every offset, compared byte by byte.
+    func naive(_ needle: [UInt8], _ haystack: [UInt8], _ start: Int) -> Int? {
+        guard !needle.isEmpty, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
+        return (start...(haystack.count - needle.count)).first { Array(haystack[$0..<($0 + needle.count)]) == needle }
+    }
+
+    @Test func findAgreesWithAByteByByteSearch() {
+        var generator = SystemRandomNumberGenerator()
+        // A small alphabet so that partial matches, overlaps and matches at both ends are common.
+        let alphabet: [UInt8] = [13, 10, 45, 65]
+        for _ in 0..<3000 {
+            let haystack = (0..<Int.random(in: 0...40, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+            let needle = (0..<Int.random(in: 1...5, using: &generator)).map { _ in alphabet.randomElement(using: &generator)! }
+            let start = Int.random(in: 0...max(0, haystack.count), using: &generator)
+            #expect(FormPart.find(needle, in: haystack, from: start) == naive(needle, haystack, start), "\(needle) in \(haystack) from \(start)")
+        }
+    }
+}

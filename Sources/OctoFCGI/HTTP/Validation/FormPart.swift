@@ -1,5 +1,11 @@
 import MultipartKit
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One part of a `multipart/form-data` body, as multipart-kit's streaming parser
 /// delivers it: its headers, then its bytes.
 struct FormPart {
@@ -94,16 +100,26 @@ struct FormPart {
         return true
     }
 
-    private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard let first = needle.first, haystack.count >= needle.count else { return nil }
-        var i = start
-        let last = haystack.count - needle.count
-        while i <= last {
-            guard let hit = haystack[i...last].firstIndex(of: first) else { return nil }
-            if haystack[hit..<hit + needle.count].elementsEqual(needle) { return hit }
-            i = hit + 1
+    /// The first `needle` in `haystack` at or after `start`, found with `memchr`
+    /// (vectorised) for its first byte and `memcmp` for the rest: a 5 MiB upload is
+    /// searched for every delimiter and part header, and a byte loop made that a
+    /// good part of an upload's cost.
+    static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
+        guard let first = needle.first, start >= 0, haystack.count - start >= needle.count else { return nil }
+        return haystack.withUnsafeBytes { hay -> Int? in
+            needle.withUnsafeBytes { pin -> Int? in
+                let base = hay.baseAddress!
+                let last = hay.count - pin.count  // the last offset a match can start at
+                var offset = start
+                while offset <= last {
+                    guard let hit = memchr(base + offset, Int32(first), last - offset + 1) else { return nil }
+                    let at = base.distance(to: UnsafeRawPointer(hit))
+                    if memcmp(base + at, pin.baseAddress!, pin.count) == 0 { return at }
+                    offset = at + 1
+                }
+                return nil
+            }
         }
-        return nil
     }
 
     /// `; key=value` / `; key="quoted value"` parameters of a header value.
