@@ -197,3 +197,29 @@ extension DynamicBatcherTests {
         #expect(batcher.next() == [3])
     }
 }
+
+extension DynamicBatcherTests {
+    final class Payload {}
+
+    @Test func aTakenJobIsNotKeptByTheQueue() {
+        // A job holds its request's payload (an upload can be megabytes): once
+        // handed out, the queue must not keep it alive while others still wait.
+        let batcher = DynamicBatcher<Payload>(maxSize: 1, maxDelay: 0) { _ in true }
+        weak var first: Payload?
+        weak var second: Payload?
+        do {
+            let a = Payload(), b = Payload(), c = Payload()
+            first = a
+            second = b
+            _ = batcher.push(a)
+            _ = batcher.push(b)
+            _ = batcher.push(c)
+        }
+        _ = batcher.next()
+        #expect(first == nil)
+        #expect(second != nil)
+        _ = batcher.next()
+        #expect(second == nil)
+        #expect(batcher.count == 1)
+    }
+}

@@ -19,7 +19,10 @@ import Foundation
 /// `bench/PROFILE.md`). Slots bound the calls running at once either way.
 final class DynamicBatcher<Job>: @unchecked Sendable {
     private let condition = NSCondition()
-    private var jobs: [Job] = []
+    /// Waiting jobs from `head` on; slots before it are taken and emptied (nil),
+    /// so a taken job (and its payload, up to an upload's size) is freed as soon as
+    /// its call is done, not when the array is next compacted.
+    private var jobs: [Job?] = []
     private var head = 0
     /// The model slots not running a call now (indices for the stuck-call watchdog).
     private var freeSlots: [Int]
@@ -76,9 +79,9 @@ final class DynamicBatcher<Job>: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         var removed: [Job] = []
-        var kept: [Job] = []
+        var kept: [Job?] = []
         kept.reserveCapacity(jobs.count - head)
-        for job in jobs[head...] {
+        for case let job? in jobs[head...] {
             if matches(job) { removed.append(job) } else { kept.append(job) }
         }
         if !removed.isEmpty {
@@ -106,7 +109,7 @@ final class DynamicBatcher<Job>: @unchecked Sendable {
         let deadline = Date(timeIntervalSinceNow: lastBatchSize > 1 ? maxDelay : 0)
         while batch.count < maxSize {
             if head < jobs.count {
-                guard batchable(jobs[head]) else { break }
+                guard batchable(jobs[head]!) else { break }
                 batch.append(take())
             } else if !condition.wait(until: deadline) {
                 break
@@ -117,9 +120,13 @@ final class DynamicBatcher<Job>: @unchecked Sendable {
     }
 
     private func take() -> Job {
-        let job = jobs[head]
+        let job = jobs[head]!
+        jobs[head] = nil
         head += 1
-        if head > 1024, head * 2 > jobs.count {
+        if head == jobs.count {
+            jobs.removeAll(keepingCapacity: true)
+            head = 0
+        } else if head > 1024, head * 2 > jobs.count {
             jobs.removeFirst(head)
             head = 0
         }
