@@ -321,6 +321,12 @@ if st_med is not None:
     ok = st_med < 300
     w(f"| Start-up: exec -> RUNNING < 300 ms | median {st_med:.1f} ms" + ("" if ok else f", over by {st_med - 300:.0f} ms") + f" | {verdict(ok)} |")
 w("")
+faults = os.path.join(os.path.dirname(os.path.abspath(__file__)), "FAULTS.md")
+if os.path.exists(faults):
+    w(open(faults).read().rstrip("\n"))
+    w("")
+w(f"The default model's benchmark (issue 6) is in `bench/MINILM_RESULTS.md` (`bash bench/minilm.sh`).")
+w("")
 w(f"Raw data of this run: `{OUT}` (not kept in the repo): `ours.tsv`, `anchors-pass*/`, `wrk.log`, `memory.tsv`, `startup.tsv`, logs.")
 w("")
 

@@ -115,7 +115,7 @@ public struct NginxConfig: Sendable {
                 # Idle connections kept open per nginx worker. With fastcgi_keep_conn each
                 # one pins a responder thread. octoai starts more threads when all are
                 # pinned (up to 8 x --threads), but keeping worker_processes x keepalive
-                # below --workers x --threads (default 2 x 8 = 16) keeps the count flat.
+                # below --workers x --threads (default 1 x 16) keeps the count flat.
                 keepalive {{{keepalive}}};
                 {{/fastcgi}}
                 {{#scgi}}

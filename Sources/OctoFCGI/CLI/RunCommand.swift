@@ -23,10 +23,10 @@ struct RunCommand: ParsableCommand {
     var timeoutKeepAlive: Int = 900
 
     @Option(help: "Responder processes.")
-    var workers: Int = 2
+    var workers: Int = 1
 
     @Option(help: "Threads per responder.")
-    var threads: Int = 8
+    var threads: Int = 16
 
     func run() throws {
         let service = try globals.start()

@@ -50,7 +50,7 @@ public struct SupervisorConfig: Sendable {
 
 /// Defaults shared by the CLI and the library.
 public enum ServeDefaults {
-    /// Enough to absorb bursts at the default 2 x 8 threads, small enough that a
+    /// Enough to absorb bursts at the default 1 x 16 threads, small enough that a
     /// queued request does not wait minutes behind a slow model.
     public static let maxQueue = 128
     /// Large enough for BLAS to reach its speed, small enough to keep one batch's latency low.
