@@ -43,14 +43,17 @@ public struct HTTPResponse: Sendable {
         head.append(contentsOf: "\r\nContent-Length: ".utf8)
         HTTPResponse.appendDecimal(body.count, to: &head)
         head.append(contentsOf: "\r\n".utf8)
-        for (name, value) in headers + extraHeaders {
-            head.append(contentsOf: name.utf8)
-            head.append(contentsOf: ": ".utf8)
-            head.append(contentsOf: value.utf8)
-            head.append(contentsOf: "\r\n".utf8)
-        }
+        for (name, value) in headers { HTTPResponse.appendHeader(name, value, to: &head) }
+        for (name, value) in extraHeaders { HTTPResponse.appendHeader(name, value, to: &head) }
         head.append(contentsOf: "\r\n".utf8)
         return head
+    }
+
+    static func appendHeader(_ name: String, _ value: String, to out: inout [UInt8]) {
+        out.append(contentsOf: name.utf8)
+        out.append(contentsOf: ": ".utf8)
+        out.append(contentsOf: value.utf8)
+        out.append(contentsOf: "\r\n".utf8)
     }
 
     /// Appends the decimal digits of `value` (>= 0; negative values are written as 0).

@@ -56,10 +56,14 @@ final class DynamicBatcher<Job>: @unchecked Sendable {
     }
 
     /// Gives back a slot taken by ``nextBatch()`` or ``claimInline(for:)``.
+    /// Inference threads wait for a job *and* a slot, so a freed slot only
+    /// matters when a job waits; otherwise waking them would cost every inline
+    /// call the very wake-up the inline path exists to save (`push` wakes them
+    /// when a job arrives).
     func finished(slot: Int) {
         condition.lock()
         freeSlots.append(slot)
-        condition.broadcast()
+        if head < jobs.count { condition.broadcast() }
         condition.unlock()
     }
 
