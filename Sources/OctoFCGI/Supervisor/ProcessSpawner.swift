@@ -17,8 +17,18 @@ enum ProcessSpawner {
 
     /// Spawns `path` with `arguments` (argv[0] first) and `environment`, the
     /// descriptors in `fds` duplicated to their target numbers, and the signal
-    /// mask and dispositions reset (ours block and ignore signals a child must see).
-    static func spawn(path: String, arguments: [String], environment: [String: String], fds: [(source: Int32, target: Int32)] = []) throws -> pid_t {
+    /// dispositions reset (ours ignore signals a child must see).
+    ///
+    /// The child starts with exactly `blocked` blocked (nothing by default). The
+    /// supervisor's children, which take their control signals with `sigwait`
+    /// (``SignalPolicy``), start with those blocked in every thread they will
+    /// have: threads that library constructors start before `main` (OpenBLAS
+    /// starts one) would otherwise have them unblocked, and a SIGTERM delivered to
+    /// such a thread ran the no-op handler instead of waking `sigwait`, so a
+    /// child told to stop early never stopped.
+    static func spawn(
+        path: String, arguments: [String], environment: [String: String], fds: [(source: Int32, target: Int32)] = [], blocked signals: [Int32] = []
+    ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -30,9 +40,10 @@ enum ProcessSpawner {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        var empty = sigset_t()
-        sigemptyset(&empty)
-        posix_spawnattr_setsigmask(&attributes, &empty)
+        var blocked = sigset_t()
+        sigemptyset(&blocked)
+        for sig in signals { sigaddset(&blocked, sig) }
+        posix_spawnattr_setsigmask(&attributes, &blocked)
         var defaults = sigset_t()
         sigemptyset(&defaults)
         for sig in [SIGPIPE, SIGUSR1, SIGTERM, SIGINT, SIGHUP, SIGCHLD] { sigaddset(&defaults, sig) }

@@ -30,7 +30,9 @@ extension Supervisor {
         if environment["MALLOC_MMAP_THRESHOLD_"] == nil { environment["MALLOC_MMAP_THRESHOLD_"] = "262144" }
         if role == .modelOwner { status.ownerGeneration += 1 }
         do {
-            let pid = try ProcessSpawner.spawn(path: ProcessSpawner.executablePath, arguments: [childConfig.title], environment: environment, fds: fds)
+            let pid = try ProcessSpawner.spawn(
+                path: ProcessSpawner.executablePath, arguments: [childConfig.title], environment: environment, fds: fds,
+                blocked: SignalPolicy.controlSignals)
             close(reportWrite)
             children[pid] = ChildProcess(pid: pid, role: role, index: index, generation: generation, reportFD: report.read)
             logger.debug("started \(childConfig.title) (pid \(pid))")
