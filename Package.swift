@@ -35,15 +35,10 @@ let package = Package(
             pkgConfig: "fcgi",
             providers: [.apt(["libfcgi-dev"])]
         ),
-        // OpenBLAS's cblas.h (Debian: libopenblas-dev), for the MiniLM encoder's matmuls.
-        .systemLibrary(
-            name: "COpenBLAS",
-            pkgConfig: "openblas",
-            providers: [.apt(["libopenblas-dev"])]
-        ),
         // all-MiniLM-L6-v2 sentence embeddings: safetensors, WordPiece, BERT encoder on BLAS.
         // Deliberately independent of OctoFCGI so it can be tested and reused alone.
-        .target(name: "MiniLM", dependencies: ["COpenBLAS"]),
+        // OpenBLAS (Debian: libopenblas0) is dlopen'ed by the model, not linked: see BLAS.swift.
+        .target(name: "MiniLM"),
         // In-process speed check of MiniLM (the Swift side of ../shared/bench/minilm/bench_encode.py).
         .executableTarget(name: "minilm-speed", dependencies: ["MiniLM"]),
         // `@Schema`: field defaults and doc comments of Input/Output types, for the derived JSON Schema.
@@ -70,7 +65,23 @@ let package = Package(
         ),
         // The services built into the `octoai` binary (EchoService, ...).
         .target(name: "Examples", dependencies: ["OctoFCGI", "MiniLM"]),
-        .executableTarget(name: "octoai", dependencies: ["OctoFCGI", "Examples"]),
+        // Release links with lld, for two things that shrink every `octoai` process (the
+        // supervisor, model owner and each responder are this binary; bench/RESULTS.md, memory):
+        // - packed relative relocations (RELR, glibc >= 2.36): still position-independent, but
+        //   the ~2.2 MB of `.rela.dyn` the loader read, and kept resident, becomes ~20 KB;
+        // - no exported dynamic symbols: `--static-swift-stdlib` adds `-export-dynamic`, which
+        //   put a 1.4 MB dynamic symbol table in the binary that the loader searched (and kept
+        //   ~0.8 MB resident) for every libc symbol; nothing looks our symbols up at run time.
+        .executableTarget(
+            name: "octoai",
+            dependencies: ["OctoFCGI", "Examples"],
+            linkerSettings: [
+                .unsafeFlags(
+                    ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic"],
+                    .when(configuration: .release)
+                ),
+            ]
+        ),
         // What the fuzzers (scripts/fuzz.sh) and the corpus regression tests feed inputs to.
         .target(name: "FuzzTargets", dependencies: ["OctoFCGI"], swiftSettings: fuzzSwift),
         .executableTarget(name: "octoai-fuzz", dependencies: ["FuzzTargets"], swiftSettings: fuzzSwift, linkerSettings: fuzzLink),

@@ -206,7 +206,7 @@ last_pass = max((r["pass"] for r in mem), default=None)
 w("## Memory after the load")
 w("")
 w("Each configuration's processes (supervisor + model owner + responders; sync mode has no model owner) "
-  "right after its last load run: RSS = sum of `VmRSS` from `/proc/PID/status`, PSS = sum of `Pss` from "
+  "1 s after its last load run (wrk stops with requests still in flight — up to 64 5 MiB bodies — and these are let finish; the in-flight peak is not what stays): RSS = sum of `VmRSS` from `/proc/PID/status`, PSS = sum of `Pss` from "
   "`/proc/PID/smaps_rollup` (shared pages split between the processes sharing them).")
 w("")
 w("| config | processes | RSS total | PSS total | per process (RSS KiB) |")

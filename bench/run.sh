@@ -300,6 +300,7 @@ printf 'pass\tconfig\tpid\trole\trss_kib\tpss_kib\n' > "$OUT/memory.tsv"
 PASS=0
 mem_snapshot() {      # mem_snapshot CONFIG: VmRSS (/proc/PID/status) and Pss (smaps_rollup) per process
   local cfg=$1 p rss pss role
+  sleep 1   # wrk stops with requests in flight (64 x 5 MiB after the upload row): let them finish
   for p in $(octo_pids); do
     rss=$(awk '/^VmRSS:/{print $2}' "/proc/$p/status" 2>/dev/null); pss=$(awk '/^Pss:/{print $2}' "/proc/$p/smaps_rollup" 2>/dev/null)
     role=$(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | cut -c1-60)

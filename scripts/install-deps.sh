@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages octoai-fcgi needs (Debian/Ubuntu), only those missing.
 set -euo pipefail
-packages=(libfcgi-dev libopenblas-dev nginx pkg-config curl python3)
+packages=(libfcgi-dev libopenblas0 nginx pkg-config curl python3)
 missing=()
 for p in "${packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

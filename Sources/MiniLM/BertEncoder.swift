@@ -1,4 +1,3 @@
-import COpenBLAS
 import Foundation
 
 /// A post-LayerNorm BERT encoder (no pooler) running on views into the mapped
@@ -164,17 +163,18 @@ final class BertEncoder: @unchecked Sendable {
         let h = config.hidden, d = config.headSize
         let scale = 1 / Float(d).squareRoot()
         let s = work.scores
+        let blas = BLAS.loaded
         var start = 0
         for n in lengths {
             for head in 0..<config.heads {
                 let offset = start * h + head * d
-                cblas_sgemm(
-                    CblasRowMajor, CblasNoTrans, CblasTrans, Int32(n), Int32(n), Int32(d),
+                blas.sgemm(
+                    BLAS.rowMajor, BLAS.noTrans, BLAS.trans, Int32(n), Int32(n), Int32(d),
                     scale, work.query + offset, Int32(h), work.key + offset, Int32(h), 0, s, Int32(n)
                 )
                 Kernels.softmaxRows(s, rows: n, width: n)
-                cblas_sgemm(
-                    CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(n), Int32(d), Int32(n),
+                blas.sgemm(
+                    BLAS.rowMajor, BLAS.noTrans, BLAS.noTrans, Int32(n), Int32(d), Int32(n),
                     1, s, Int32(n), work.value + offset, Int32(h), 0, work.context + offset, Int32(h)
                 )
             }

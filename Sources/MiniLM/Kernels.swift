@@ -1,4 +1,3 @@
-import COpenBLAS
 import Foundation
 
 /// The dense math of the encoder over row-major `Float` matrices.
@@ -16,8 +15,8 @@ enum Kernels {
         for row in 0..<rows {
             (y + row * outputs).update(from: bias.baseAddress!, count: outputs)
         }
-        cblas_sgemm(
-            CblasRowMajor, CblasNoTrans, CblasTrans,
+        BLAS.loaded.sgemm(
+            BLAS.rowMajor, BLAS.noTrans, BLAS.trans,
             Int32(rows), Int32(outputs), Int32(inputs),
             1, x, Int32(inputs), weight.baseAddress, Int32(inputs),
             1, y, Int32(outputs)

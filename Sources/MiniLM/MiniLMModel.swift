@@ -1,4 +1,3 @@
-import COpenBLAS
 import Foundation
 
 /// all-MiniLM-L6-v2 sentence embeddings: tokenize, BERT-encode, mean-pool over
@@ -30,11 +29,11 @@ public final class MiniLMModel: Sendable {
     ///     oversubscribe the cores. This is process-wide (``setBLASThreads(_:)``)
     ///     and overrides `OPENBLAS_NUM_THREADS`.
     /// - Throws: ``ModelFilesError`` naming the missing or invalid file (a missing
-    ///   file means `octoai store-assets` has not been run).
+    ///   file means `octoai store-assets` has not been run), or ``BLASUnavailable``.
     public init(directory: URL, threads: Int = 1) throws {
         try ModelFiles.check(directory: directory)
         try Self.checkConfig(directory.appendingPathComponent(ModelFiles.config))
-        Self.setBLASThreads(threads)
+        try Self.setBLASThreads(threads)
         tokenizer = try WordPieceTokenizer(vocabularyFile: directory.appendingPathComponent(ModelFiles.vocabulary).path)
         do {
             let weights = try SafeTensors(path: directory.appendingPathComponent(ModelFiles.weights).path)
@@ -47,8 +46,9 @@ public final class MiniLMModel: Sendable {
     /// Sets how many threads OpenBLAS uses in this process (at least 1).
     /// Why exposed: it is process-global state, so a server that runs other work
     /// beside the model may want to change it after loading.
-    public static func setBLASThreads(_ threads: Int) {
-        openblas_set_num_threads(Int32(max(1, threads)))
+    /// - Throws: ``BLASUnavailable`` when OpenBLAS cannot be opened.
+    public static func setBLASThreads(_ threads: Int) throws {
+        try BLAS.load().setThreads(Int32(max(1, threads)))
     }
 
     /// Token ids as the model sees them: `[CLS]`, word pieces, `[SEP]`, at most 256.
