@@ -276,6 +276,8 @@ run_ours() {
     for text in $TEXTS; do
       for c in $CONCURRENCY; do run_point "$mode" "$text" "$c"; done
     done
+    mem_snapshot "$mode" in_flight   # as wrk stops: up to 32 calls still in flight, their batch scratch live
+    sleep 1   # let them finish, as bench/run.sh does: what stays is the model loaded
     mem_snapshot "$mode" after_load
     stop_octo; stop_nginx
   done

@@ -36,7 +36,7 @@ struct InferenceRunner: Sendable {
         }
     }
 
-    private func failure(_ error: any Error, requestID: UInt64) -> Result {
+    func failure(_ error: any Error, requestID: UInt64) -> Result {
         if let error = error as? HTTPError { return .error(status: error.status, detail: error.detail) }
         logger.error("request \(String(requestID, radix: 16)) failed: \(String(describing: error))")
         return .error(status: 500, detail: "Internal Server Error")

@@ -18,7 +18,8 @@ public struct Endpoint<S: Service>: Sendable {
     let outputSchema: SchemaNode
     /// Whether the body is `multipart/form-data` (see ``form(_:_:)``).
     public let isForm: Bool
-    let call: @Sendable (S, [UInt8]) throws -> [UInt8]
+    /// Decodes a body into a call of the method; see ``PreparedCall``.
+    let prepare: @Sendable (S, [UInt8]) throws -> PreparedCall
 
     /// Declares `POST path` answered by `method`, e.g. `.post("/tokenize", Self.tokenize)`.
     public static func post<I: Codable & Sendable, O: Codable & Sendable>(
@@ -44,10 +45,12 @@ public struct Endpoint<S: Service>: Sendable {
         self.isForm = isForm
         self.inputSchema = SchemaProbe.schema(of: I.self)
         self.outputSchema = SchemaProbe.schema(of: O.self)
-        self.call = { service, body in
+        self.prepare = { service, body in
             let input = isForm ? try FormPayload.decode(I.self, from: body) : try JSONDecoder().decode(I.self, from: Data(body))
-            let output = try method(service)(input)
-            return try OutputEncoder.encode(output)
+            return PreparedCall {
+                let output = try method(service)(input)
+                return { try OutputEncoder.encode(output) }
+            }
         }
     }
 
@@ -72,4 +75,20 @@ enum OutputEncoder {
     static func encode<O: Encodable>(_ value: O) throws -> [UInt8] {
         Array(try encoder.encode(value))
     }
+}
+
+/// One call with its input decoded, in the steps that need the model and those
+/// that do not: ``run`` calls the service method and returns the encoder of its
+/// output.
+///
+/// Why split: where calls take turns on the model (sync mode's slots, one call
+/// at a time by default), only the method needs the turn. Decoding and encoding
+/// the JSON took longer than EchoService's `infer` itself, and doing them while
+/// holding the turn made 16 threads queue (and sleep and wake) for it.
+struct PreparedCall {
+    /// Runs the method; the closure it returns encodes the output as JSON.
+    let run: () throws -> () throws -> [UInt8]
+
+    /// Every step in a row, for callers with nothing to take turns on.
+    func callAndEncode() throws -> [UInt8] { try run()() }
 }

@@ -1,0 +1,73 @@
+import Foundation
+import Testing
+
+@testable import OctoFCGI
+
+/// Sync mode's backend: only the service method takes the model's slot.
+@Suite(.serialized) struct InProcessBackendTests {
+    /// `infer` blocks until the test lets it go, so the test can hold the only slot.
+    struct Gate: Service {
+        nonisolated(unsafe) static var entered = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) static var release = DispatchSemaphore(value: 0)
+        func infer(_ input: Int) throws -> Int {
+            Gate.entered.signal()
+            Gate.release.wait()
+            return input + 1
+        }
+    }
+
+    func backend() throws -> InProcessBackend {
+        let host = try ServiceDescriptor(Gate.self).makeHost()
+        let backend = InProcessBackend(runner: InferenceRunner(host: host, logger: .init(label: "test")), maxConcurrency: 1)
+        backend.markReady()
+        return backend
+    }
+
+    func output(_ outcome: InferenceOutcome) -> String? {
+        if case let .output(json, _) = outcome { return String(decoding: json, as: UTF8.self) }
+        return nil
+    }
+
+    @Test func anUndecodableCallIsAnsweredWithoutWaitingForTheBusyModel() throws {
+        let backend = try backend()
+        let firstDone = DispatchSemaphore(value: 0)
+        let held = Thread {
+            #expect(self.output(backend.call(endpoint: 0, input: Array("1".utf8))) == "2")
+            firstDone.signal()
+        }
+        held.start()
+        Gate.entered.wait()  // the slot is now held inside `infer`
+
+        let answered = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var status = 0
+        Thread {
+            if case let .failure(response) = backend.call(endpoint: 0, input: Array("\"not a number\"".utf8)) { status = response.status }
+            answered.signal()
+        }.start()
+        // Before, decoding happened inside the slot: this call waited for `infer` to end.
+        let inTime = answered.wait(timeout: .now() + 10) == .success
+        Gate.release.signal()
+        firstDone.wait()
+        #expect(inTime)
+        #expect(status == 500)
+    }
+
+    @Test func callsStillTakeTurnsOnTheModel() throws {
+        let backend = try backend()
+        let done = DispatchSemaphore(value: 0)
+        for i in 0..<2 {
+            Thread {
+                _ = backend.call(endpoint: 0, input: Array("\(i)".utf8))
+                done.signal()
+            }.start()
+        }
+        Gate.entered.wait()
+        // One call is inside `infer`; the other may not enter until it leaves.
+        #expect(Gate.entered.wait(timeout: .now() + 0.3) == .timedOut)
+        Gate.release.signal()
+        Gate.entered.wait()
+        Gate.release.signal()
+        done.wait()
+        done.wait()
+    }
+}
