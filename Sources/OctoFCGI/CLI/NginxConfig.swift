@@ -14,8 +14,12 @@ public struct NginxConfig: Sendable {
     /// nginx `worker_processes`.
     public var workerProcesses: String
     /// Idle upstream connections each nginx worker keeps. With `fastcgi_keep_conn on`
-    /// every one of them pins a responder thread, so
-    /// `workerProcesses x keepalive` must stay below octoai's `workers x threads`.
+    /// every one of them pins a responder thread; octoai starts more threads when
+    /// all are pinned (up to 8 x `--threads` per responder). Too few, and nginx opens
+    /// and closes a connection for every request beyond them: at 16 concurrent
+    /// requests, keeping 8 instead of 16 or 32 cost ~20% of the throughput
+    /// (bench/RESULTS.md). The defaults keep `workerProcesses x keepalive` at
+    /// `2 x workers x threads`.
     public var keepalive: Int
     /// `client_max_body_size`, equal to octoai's `--max-body-size`.
     public var maxBodySize: Int
@@ -44,7 +48,7 @@ public struct NginxConfig: Sendable {
 
     /// The values `deploy/nginx.conf` is rendered with.
     public static let production = NginxConfig(
-        listen: "80", upstream: "unix:/run/octoai/octo.sock", workerProcesses: "2", keepalive: 6, maxBodySize: defaultMaxBodySize)
+        listen: "80", upstream: "unix:/run/octoai/octo.sock", workerProcesses: "2", keepalive: 16, maxBodySize: defaultMaxBodySize)
 
     /// 64 MiB: room for model inputs and uploads; nginx and octoai agree on it.
     public static let defaultMaxBodySize = 64 << 20
@@ -112,10 +116,12 @@ public struct NginxConfig: Sendable {
                 server {{{upstream}}} backup max_fails=0;
                 {{/replicated}}
                 {{#fastcgi}}
-                # Idle connections kept open per nginx worker. With fastcgi_keep_conn each
-                # one pins a responder thread. octoai starts more threads when all are
-                # pinned (up to 8 x --threads), but keeping worker_processes x keepalive
-                # below --workers x --threads (default 1 x 16) keeps the count flat.
+                # Idle connections kept open per nginx worker: enough for the requests a
+                # worker has in flight, or it opens (and closes) a connection per request
+                # beyond them. With fastcgi_keep_conn each one pins a responder thread;
+                # octoai starts more threads when all are pinned (up to 8 x --threads per
+                # responder), so worker_processes x keepalive may be up to about
+                # 2 x --workers x --threads (default 2 x 16 = 2 x 1 x 16).
                 keepalive {{{keepalive}}};
                 {{/fastcgi}}
                 {{#scgi}}

@@ -38,7 +38,7 @@ struct RunCommand: ParsableCommand {
         let directory = try Self.makeDirectory()
         let socket = directory + "/octoai.sock"
         let config = NginxConfig(
-            listen: "127.0.0.1:\(port)", upstream: "unix:" + socket, workerProcesses: "1", keepalive: max(1, workers * threads / 2),
+            listen: "127.0.0.1:\(port)", upstream: "unix:" + socket, workerProcesses: "1", keepalive: max(1, 2 * workers * threads),
             maxBodySize: NginxConfig.defaultMaxBodySize, keepaliveTimeout: timeoutKeepAlive, privatePrefix: directory)
         try config.render().write(toFile: directory + "/nginx.conf", atomically: true, encoding: .utf8)
 

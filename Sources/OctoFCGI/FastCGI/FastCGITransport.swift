@@ -8,8 +8,9 @@ import Foundation
 /// block in `accept` and `read`) runs its own `FCGX_Accept_r` loop on the shared
 /// listening socket. With nginx's `fastcgi_keep_conn on`, a thread stays bound to
 /// its nginx connection between requests; the transport grows past `threads`
-/// when all are pinned so a new connection is never starved (see `acceptLoop`),
-/// and deploy/nginx.conf sizes nginx's upstream `keepalive` to stay below it.
+/// when all are pinned so a new connection is never starved (see `acceptLoop`).
+/// deploy/nginx.conf lets nginx keep up to twice `threads` connections: fewer
+/// than it has requests in flight, and it would open one per request instead.
 public final class FastCGITransport: Transport, @unchecked Sendable {
     let listenFD: Int32
     let threads: Int
