@@ -72,12 +72,20 @@ let package = Package(
         // - no exported dynamic symbols: `--static-swift-stdlib` adds `-export-dynamic`, which
         //   put a 1.4 MB dynamic symbol table in the binary that the loader searched (and kept
         //   ~0.8 MB resident) for every libc symbol; nothing looks our symbols up at run time.
+        // - the functions a serving process runs (symbol-order.txt, made by
+        //   scripts/symbol-order.sh) placed together at the start of the code, instead of
+        //   scattered over 18 MB of it, where each one made the kernel map 64 KiB around it.
         .executableTarget(
             name: "octoai",
             dependencies: ["OctoFCGI", "Examples"],
+            exclude: ["symbol-order.txt"],
             linkerSettings: [
                 .unsafeFlags(
-                    ["-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic"],
+                    [
+                        "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic",
+                        "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Sources/octoai/symbol-order.txt",
+                        "-Xlinker", "--no-warn-symbol-ordering",
+                    ],
                     .when(configuration: .release)
                 ),
             ]

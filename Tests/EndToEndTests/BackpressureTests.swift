@@ -95,4 +95,24 @@ import Testing
             for r in requests { #expect(try r.response().status == 200) }
         }
     }
+
+    /// Threads started for connections beyond `--threads` leave once nginx has
+    /// closed those connections: a burst must not leave its threads behind.
+    @Test func threadsStartedForABurstLeaveAfterIt() throws {
+        var options = Stack.Options()
+        options.arguments = ["--workers", "1", "--threads", "2", "--model-concurrency", "8"]
+        let stack = try Stack(options)
+        defer { stack.stop() }
+        let responder = try #require(stack.pids(titled: "octoai: responder 1").first)
+        let threads = { (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(responder)/task").count) ?? 0 }
+        let before = threads()
+        let client = HTTPClient(port: stack.port, timeout: 15)
+        for _ in 0..<3 {
+            // nginx keeps 2 connections (Stack's keepalive) and opens the other 6 for the burst.
+            let requests = (0..<8).map { _ in BackgroundRequest { try client.post("/infer", json: #"{"prompt":"sleep:0.2"}"#) } }
+            for r in requests { #expect(try r.response().status == 200) }
+        }
+        // What may stay: a thread per kept connection (2) and one accepting.
+        try stack.waitFor("the burst's threads to leave") { threads() <= before + 2 }
+    }
 }

@@ -63,12 +63,23 @@ public final class FastCGITransport: Transport, @unchecked Sendable {
             return
         }
         while true {
-            let accepting = request.ipcFd < 0
-            if accepting {
-                spare.wrappingIncrement(ordering: .acquiringAndReleasing)
-            } else if spare.load(ordering: .acquiring) == 0, total.load(ordering: .acquiring) < maxThreads {
-                spawnThread(handler)
+            if request.ipcFd >= 0 {
+                // Pinned to a kept connection: some other thread must be accepting meanwhile.
+                if spare.load(ordering: .acquiring) == 0, total.load(ordering: .acquiring) < maxThreads {
+                    spawnThread(handler)
+                }
+                if !Self.nextRequestArrives(on: request.ipcFd) {
+                    // nginx closed the kept connection. Letting go of it here, rather than
+                    // inside FCGX_Accept_r (which would quietly go on to accept), keeps this
+                    // thread counted as free: otherwise every pinned thread whose connection
+                    // nginx dropped looked busy, others saw no spare thread and started one,
+                    // and a burst of new connections left 128 threads behind.
+                    FCGX_Free(&request, 1)
+                    if total.load(ordering: .acquiring) > threads, spare.load(ordering: .acquiring) > 0 { break }
+                }
             }
+            let accepting = request.ipcFd < 0
+            if accepting { spare.wrappingIncrement(ordering: .acquiringAndReleasing) }
             let rc = FCGX_Accept_r(&request)
             if accepting { spare.wrappingDecrement(ordering: .acquiringAndReleasing) }
             // A negative result means the listening socket was shut down (draining) or broke.
@@ -83,6 +94,17 @@ public final class FastCGITransport: Transport, @unchecked Sendable {
             if request.ipcFd < 0, total.load(ordering: .acquiring) > threads, spare.load(ordering: .acquiring) > 0 { break }
         }
         total.wrappingDecrement(ordering: .acquiringAndReleasing)
+    }
+
+    /// Waits on a kept connection until nginx sends its next request (true) or
+    /// closes it (false), without consuming anything: libfcgi reads the request.
+    static func nextRequestArrives(on fd: Int32) -> Bool {
+        var byte: UInt8 = 0
+        while true {
+            let n = recv(fd, &byte, 1, Int32(MSG_PEEK))
+            if n < 0, errno == EINTR { continue }
+            return n > 0
+        }
     }
 
     private func serve(_ request: inout FCGX_Request, _ handler: @Sendable (HTTPRequest) -> HTTPResponse) {

@@ -62,10 +62,7 @@ final class InProcessBackend: InferenceBackend, @unchecked Sendable {
             let json = try encode()
             return .output(json: json, cpuNanoseconds: MonotonicClock.threadCPUNanoseconds() &- start)
         } catch {
-            switch runner.failure(error, requestID: requestID) {
-            case let .output(json, cpu): return .output(json: json, cpuNanoseconds: cpu)
-            case let .error(status, detail): return .failure(.detail(status, detail))
-            }
+            return runner.failure(error, requestID: requestID).outcome
         }
     }
 }

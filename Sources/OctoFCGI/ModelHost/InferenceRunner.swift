@@ -42,3 +42,13 @@ struct InferenceRunner: Sendable {
         return .error(status: 500, detail: "Internal Server Error")
     }
 }
+
+extension InferenceRunner.Result {
+    /// What the router answers for this result.
+    var outcome: InferenceOutcome {
+        switch self {
+        case let .output(json, cpu): .output(json: json, cpuNanoseconds: cpu)
+        case let .error(status, detail): .failure(.detail(status, detail))
+        }
+    }
+}
