@@ -65,7 +65,7 @@ let package = Package(
         ),
         // The services built into the `octoai` binary (EchoService, ...).
         .target(name: "Examples", dependencies: ["OctoFCGI", "MiniLM"]),
-        // Release links with lld, for two things that shrink every `octoai` process (the
+        // Release links with lld, for three things that shrink every `octoai` process (the
         // supervisor, model owner and each responder are this binary; bench/RESULTS.md, memory):
         // - packed relative relocations (RELR, glibc >= 2.36): still position-independent, but
         //   the ~2.2 MB of `.rela.dyn` the loader read, and kept resident, becomes ~20 KB;
