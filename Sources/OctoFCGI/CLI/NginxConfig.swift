@@ -18,8 +18,7 @@ public struct NginxConfig: Sendable {
     /// all are pinned (up to 8 x `--threads` per responder). Too few, and nginx opens
     /// and closes a connection for every request beyond them: at 16 concurrent
     /// requests, keeping 8 instead of 16 or 32 cost ~20% of the throughput
-    /// (bench/RESULTS.md). The defaults keep `workerProcesses x keepalive` at
-    /// `2 x workers x threads`.
+    /// (bench/RESULTS.md). The defaults follow ``keepalive(workerProcesses:workers:threads:)``.
     public var keepalive: Int
     /// `client_max_body_size`, equal to octoai's `--max-body-size`.
     public var maxBodySize: Int
@@ -48,7 +47,17 @@ public struct NginxConfig: Sendable {
 
     /// The values `deploy/nginx.conf` is rendered with.
     public static let production = NginxConfig(
-        listen: "80", upstream: "unix:/run/octoai/octo.sock", workerProcesses: "2", keepalive: 16, maxBodySize: defaultMaxBodySize)
+        listen: "80", upstream: "unix:/run/octoai/octo.sock", workerProcesses: "2",
+        keepalive: keepalive(workerProcesses: 2, workers: ServeDefaults.workers, threads: ServeDefaults.threads),
+        maxBodySize: defaultMaxBodySize)
+
+    /// The `keepalive` per nginx worker for an octoai of `workers` x `threads`:
+    /// `workerProcesses x keepalive = 2 x workers x threads` in all, room for twice
+    /// as many requests in flight as threads (octoai starts threads for the kept
+    /// connections beyond `threads`, up to 8 x `threads` per responder).
+    public static func keepalive(workerProcesses: Int, workers: Int, threads: Int) -> Int {
+        max(1, 2 * workers * threads / max(1, workerProcesses))
+    }
 
     /// 64 MiB: room for model inputs and uploads; nginx and octoai agree on it.
     public static let defaultMaxBodySize = 64 << 20

@@ -23,10 +23,10 @@ struct RunCommand: ParsableCommand {
     var timeoutKeepAlive: Int = 900
 
     @Option(help: "Responder processes.")
-    var workers: Int = 1
+    var workers: Int = ServeDefaults.workers
 
     @Option(help: "Threads per responder.")
-    var threads: Int = 16
+    var threads: Int = ServeDefaults.threads
 
     func run() throws {
         let service = try globals.start()
@@ -38,7 +38,7 @@ struct RunCommand: ParsableCommand {
         let directory = try Self.makeDirectory()
         let socket = directory + "/octoai.sock"
         let config = NginxConfig(
-            listen: "127.0.0.1:\(port)", upstream: "unix:" + socket, workerProcesses: "1", keepalive: max(1, 2 * workers * threads),
+            listen: "127.0.0.1:\(port)", upstream: "unix:" + socket, workerProcesses: "1", keepalive: NginxConfig.keepalive(workerProcesses: 1, workers: workers, threads: threads),
             maxBodySize: NginxConfig.defaultMaxBodySize, keepaliveTimeout: timeoutKeepAlive, privatePrefix: directory)
         try config.render().write(toFile: directory + "/nginx.conf", atomically: true, encoding: .utf8)
 

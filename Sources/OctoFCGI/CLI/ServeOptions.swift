@@ -21,13 +21,13 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Serve Prometheus metrics at /metrics (false: 404).")
     var metrics: ClickBool = ClickBool(true)
 
-    /// One process by default: its threads serve as many requests as two half-size
-    /// processes did (bench/RESULTS.md), and each extra responder costs ~25 MB RSS.
+    /// One process by default (``ServeDefaults/workers``); each extra responder
+    /// costs ~13 MB RSS.
     @Option(help: "Responder processes (more for sync mode with a CPU-bound model, or for isolation).")
-    var workers: Int = 1
+    var workers: Int = ServeDefaults.workers
 
     @Option(help: "Threads per responder (each serves one nginx connection at a time).")
-    var threads: Int = 16
+    var threads: Int = ServeDefaults.threads
 
     @Option(help: "true: a separate model-owner process runs the model; false: each responder runs it (the seed's sync mode).")
     var asyncEnable: ClickBool = ClickBool(true)

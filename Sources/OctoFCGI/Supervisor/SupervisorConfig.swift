@@ -50,6 +50,11 @@ public struct SupervisorConfig: Sendable {
 
 /// Defaults shared by the CLI and the library.
 public enum ServeDefaults {
+    /// Responder processes: one, whose threads serve as many requests as two
+    /// half-size processes did (bench/RESULTS.md), for one process's memory.
+    public static let workers = 1
+    /// Threads per responder.
+    public static let threads = 16
     /// Enough to absorb bursts at the default 1 x 16 threads, small enough that a
     /// queued request does not wait minutes behind a slow model.
     public static let maxQueue = 128
