@@ -65,7 +65,7 @@ let package = Package(
         ),
         // The services built into the `octoai` binary (EchoService, ...).
         .target(name: "Examples", dependencies: ["OctoFCGI", "MiniLM"]),
-        // Release links with lld, for three things that shrink every `octoai` process (the
+        // Release links with lld, for four things that shrink every `octoai` process (the
         // supervisor, model owner and each responder are this binary; bench/RESULTS.md, memory):
         // - packed relative relocations (RELR, glibc >= 2.36): still position-independent, but
         //   the ~2.2 MB of `.rela.dyn` the loader read, and kept resident, becomes ~20 KB;
@@ -74,17 +74,20 @@ let package = Package(
         //   ~0.8 MB resident) for every libc symbol; nothing looks our symbols up at run time.
         // - the functions a serving process runs (symbol-order.txt, made by
         //   scripts/symbol-order.sh) placed together at the start of the code, instead of
-        //   scattered over 18 MB of it, where each one made the kernel map 64 KiB around it.
+        //   scattered over 18 MB of it, where each one made the kernel map 64 KiB around it;
+        // - libstdc++ linked statically (link/libstdc++.so says how): only the parts the Swift
+        //   runtime calls, instead of the whole shared library resolved in every process.
         .executableTarget(
             name: "octoai",
             dependencies: ["OctoFCGI", "Examples"],
-            exclude: ["symbol-order.txt"],
+            exclude: ["symbol-order.txt", "link"],
             linkerSettings: [
                 .unsafeFlags(
                     [
                         "-use-ld=lld", "-Xlinker", "-z", "-Xlinker", "pack-relative-relocs", "-Xlinker", "--no-export-dynamic",
                         "-Xlinker", "--symbol-ordering-file=\(Context.packageDirectory)/Sources/octoai/symbol-order.txt",
                         "-Xlinker", "--no-warn-symbol-ordering",
+                        "-L\(Context.packageDirectory)/Sources/octoai/link",
                     ],
                     .when(configuration: .release)
                 ),
