@@ -3,9 +3,10 @@ import Testing
 
 /// CONTRACT §2 overload and timeout answers, through nginx.
 @Suite struct BackpressureTests {
-    @Test func excessRequestsGet503OverloadedAtOnce() throws {
+    /// In async mode the model owner's queue is bounded; in sync mode each responder's.
+    @Test(arguments: ["true", "false"]) func excessRequestsGet503OverloadedAtOnce(asyncEnable: String) throws {
         var options = Stack.Options()
-        options.arguments = ["--workers", "1", "--threads", "10", "--max-queue", "2"]
+        options.arguments = ["--workers", "1", "--threads", "10", "--max-queue", "2", "--async-enable", asyncEnable]
         let stack = try Stack(options)
         defer { stack.stop() }
         let client = stack.client
@@ -47,6 +48,32 @@ import Testing
         #expect(stack.log.contains("is stuck past --request-timeout"))
         try stack.waitForHealth(200)
         #expect(try stack.client.post("/infer", json: #"{"prompt":"fast"}"#).status == 200)
+    }
+
+    /// Sync mode runs the model in the responder: the same 504, and the responder is
+    /// what gets replaced.
+    @Test func inSyncModeASlowCallGets504AndAStuckResponderIsReplaced() throws {
+        var options = Stack.Options()
+        options.arguments = ["--workers", "1", "--threads", "4", "--async-enable", "false", "--request-timeout", "0.5"]
+        let stack = try Stack(options)
+        defer { stack.stop() }
+        let responder = try #require(stack.pids(titled: "octoai: responder 1").first)
+        let client = stack.client
+        let started = Date()
+        let slow = BackgroundRequest { try client.post("/infer", json: #"{"prompt":"sleep:5"}"#) }
+        Thread.sleep(forTimeInterval: 0.2)
+        // Waits for the model behind the stuck call, until its own time is up.
+        let waiting = try client.post("/infer", json: #"{"prompt":"fast"}"#)
+        #expect(waiting.status == 504)
+        #expect(waiting.text == #"{"detail":"Inference timed out"}"#)
+        let answer = try slow.response()
+        #expect(answer.status == 504)
+        #expect(answer.text == #"{"detail":"Inference timed out"}"#)
+        #expect(Date().timeIntervalSince(started) < 3)
+        try stack.waitFor("the stuck responder to be replaced") { stack.pids(titled: "octoai: responder 1").contains { $0 != responder } }
+        #expect(stack.log.contains("exiting so the supervisor restarts the responder"))
+        try stack.waitForHealth(200)
+        #expect(try client.post("/infer", json: #"{"prompt":"fast"}"#).status == 200)
     }
 }
 

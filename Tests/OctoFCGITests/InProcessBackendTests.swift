@@ -16,15 +16,22 @@ import Testing
         }
     }
 
-    func backend() throws -> InProcessBackend {
+    /// The watchdog is never started here: a stuck call must not end the test process.
+    func backend(requestTimeout: Double = 0) throws -> InProcessBackend {
         let host = try ServiceDescriptor(Gate.self).makeHost()
-        let backend = InProcessBackend(runner: InferenceRunner(host: host, logger: .init(label: "test")), maxConcurrency: 1)
+        let backend = InProcessBackend(
+            runner: InferenceRunner(host: host, logger: .init(label: "test")), maxConcurrency: 1, requestTimeout: requestTimeout)
         backend.markReady()
         return backend
     }
 
     func output(_ outcome: InferenceOutcome) -> String? {
         if case let .output(json, _) = outcome { return String(decoding: json, as: UTF8.self) }
+        return nil
+    }
+
+    func failure(_ outcome: InferenceOutcome?) -> String? {
+        if case let .failure(response) = outcome { return "\(response.status) \(String(decoding: response.body, as: UTF8.self))" }
         return nil
     }
 
@@ -69,5 +76,32 @@ import Testing
         Gate.release.signal()
         done.wait()
         done.wait()
+    }
+
+    /// `--request-timeout` in sync mode: as in async mode, the client gets 504 when its
+    /// time is up, also while the method it called still runs (it cannot be stopped).
+    @Test func withATimeoutTheRunningCallAndTheOneWaitingForTheModelGet504() throws {
+        let backend = try backend(requestTimeout: 0.3)
+        let firstDone = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var first: InferenceOutcome?
+        Thread {
+            first = backend.call(endpoint: 0, input: Array("1".utf8))
+            firstDone.signal()
+        }.start()
+        Gate.entered.wait()  // `infer` now holds the only slot and does not return
+        let second = backend.call(endpoint: 0, input: Array("5".utf8))
+        let firstAnswered = firstDone.wait(timeout: .now() + 10) == .success
+        #expect(firstAnswered, "the running call was not answered at its deadline")
+        #expect(failure(first) == #"504 {"detail":"Inference timed out"}"#)
+        #expect(failure(second) == #"504 {"detail":"Inference timed out"}"#)
+        // When the method does return, the model is free again.
+        Gate.release.signal()
+        Gate.release.signal()
+        // (It comes back on the method's thread: a call may still time out waiting before then.)
+        var third: String?
+        for _ in 0..<30 where third == nil { third = output(backend.call(endpoint: 0, input: Array("2".utf8))) }
+        #expect(third == "3")
+        Gate.entered.wait()
+        if !firstAnswered { firstDone.wait() }
     }
 }

@@ -47,10 +47,10 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "Most values (scalars, arrays, objects at any depth) in a JSON body; more get 413.")
     var maxJsonValues: Int = ServeDefaults.maxJSONValues
 
-    @Option(help: "Requests that may wait for the model; past it new ones get 503 Overloaded at once (0: no bound).")
+    @Option(help: "Requests that may wait for the model (per responder in sync mode); past it new ones get 503 Overloaded at once (0: no bound).")
     var maxQueue: Int = ServeDefaults.maxQueue
 
-    @Option(help: "Seconds an inference may take; past it the client gets 504 and a model stuck in the call is replaced (0: no limit; async mode).")
+    @Option(help: "Seconds an inference may take; past it the client gets 504, and the process running a call stuck past it (the model owner; the responder in sync mode) is replaced (0: no limit).")
     var requestTimeout: Double = 0
 
     @Option(help: "Inference calls the model runs at once; more than 1 only for services that declare themselves thread-safe.")

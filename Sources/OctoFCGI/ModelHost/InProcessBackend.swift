@@ -3,31 +3,53 @@ import Foundation
 
 /// Sync mode (`--async-enable false`): the responder runs the service itself,
 /// as the seed's sync mode does, one call at a time per `maxConcurrency`.
+///
+/// Calls beyond `--max-queue` waiting for the model in this responder get 503
+/// Overloaded at once, as the model owner answers them in async mode.
+/// With `--request-timeout` a call gets 504 once its time is up, whether it is
+/// still waiting for the model or running: then the method runs on a thread of
+/// its own (``AbandonableCall``), and ``StuckCallWatchdog`` restarts this
+/// responder if the method never returns, as it restarts a stuck model owner.
 final class InProcessBackend: InferenceBackend, @unchecked Sendable {
     private let runner: InferenceRunner
     private let slots: DispatchSemaphore
+    /// `--request-timeout` in nanoseconds; 0 waits for as long as the method takes.
+    private let timeout: UInt64
+    /// `--max-queue`: calls that may wait for a slot (0: no bound).
+    private let maxQueue: Int
+    private let watchdog: StuckCallWatchdog
     private let cancelled = Counter(label: MetricName.requestsCancelled)
-    private let readyLock = NSLock()
+    private let lock = NSLock()
     private var ready = false
+    /// The watchdog's slot numbers not held by a running call.
+    private var freeSlots: [Int]
+    private var waiting = 0
 
     /// Names this process's failed calls in the log (the model owner numbers its calls the same way).
     private let requestID = UInt64(getpid()) << 32
 
-    init(runner: InferenceRunner, maxConcurrency: Int) {
+    static let overloaded = HTTPResponse.detail(503, "Overloaded", headers: [("Retry-After", "1")])
+
+    /// `watchdog` must watch `maxConcurrency` slots; the caller starts it.
+    init(runner: InferenceRunner, maxConcurrency: Int, maxQueue: Int = 0, requestTimeout: Double = 0, watchdog: StuckCallWatchdog? = nil) {
         self.runner = runner
         self.slots = DispatchSemaphore(value: maxConcurrency)
+        self.maxQueue = maxQueue
+        self.timeout = UInt64(max(0, min(requestTimeout, 4_000_000)) * 1e9)
+        self.watchdog = watchdog ?? StuckCallWatchdog(slots: maxConcurrency, logger: runner.logger, process: "responder")
+        self.freeSlots = Array(0..<maxConcurrency)
     }
 
     /// Called once `setup()` returned in this process.
     func markReady() {
-        readyLock.lock()
+        lock.lock()
         ready = true
-        readyLock.unlock()
+        lock.unlock()
     }
 
     private var isReady: Bool {
-        readyLock.lock()
-        defer { readyLock.unlock() }
+        lock.lock()
+        defer { lock.unlock() }
         return ready
     }
 
@@ -46,23 +68,76 @@ final class InProcessBackend: InferenceBackend, @unchecked Sendable {
     private func call(endpoint: Int, input: [UInt8], client: ClientConnection?) -> InferenceOutcome {
         guard isReady else { return .failure(ModelOwnerClient.unavailable) }
         let start = MonotonicClock.threadCPUNanoseconds()
+        let deadline = timeout > 0 ? MonotonicClock.nanoseconds() + timeout : nil
         do {
             let prepared = try runner.host.prepare(endpoint: endpoint, input: input)
-            slots.wait()
+            switch takeSlot(until: deadline) {
+            case .taken: break
+            case .overloaded: return .failure(Self.overloaded)
+            case .timedOut: return .failure(ModelOwnerClient.timedOut)
+            }
             if let client, client.isGone {
                 slots.signal()
                 cancelled.increment()
                 return .failure(.clientClosedRequest)
             }
             let encode: () throws -> [UInt8]
-            do {
+            var methodCPU: UInt64 = 0
+            if let deadline {
+                guard let ran = runAbandonable(prepared, deadline: deadline) else { return .failure(ModelOwnerClient.timedOut) }
+                encode = try ran.result.get()
+                methodCPU = ran.cpuNanoseconds
+            } else {
                 defer { slots.signal() }
                 encode = try prepared.run()
             }
             let json = try encode()
-            return .output(json: json, cpuNanoseconds: MonotonicClock.threadCPUNanoseconds() &- start)
+            return .output(json: json, cpuNanoseconds: MonotonicClock.threadCPUNanoseconds() &- start &+ methodCPU)
         } catch {
             return runner.failure(error, requestID: requestID).outcome
         }
+    }
+
+    private enum SlotWait { case taken, overloaded, timedOut }
+
+    /// A free slot is taken at once; otherwise the call queues, if there is room.
+    private func takeSlot(until deadline: UInt64?) -> SlotWait {
+        if slots.wait(timeout: .now()) == .success { return .taken }
+        lock.lock()
+        guard maxQueue == 0 || waiting < maxQueue else {
+            lock.unlock()
+            return .overloaded
+        }
+        waiting += 1
+        lock.unlock()
+        defer {
+            lock.lock()
+            waiting -= 1
+            lock.unlock()
+        }
+        guard let deadline else {
+            slots.wait()
+            return .taken
+        }
+        let now = MonotonicClock.nanoseconds()
+        let remaining = Int(clamping: deadline > now ? deadline - now : 0)
+        return slots.wait(timeout: .now() + .nanoseconds(remaining)) == .success ? .taken : .timedOut
+    }
+
+    /// Runs the method on another thread under the watchdog; nil at the deadline.
+    /// The slot is given back when the method returns, not when the caller stops waiting.
+    private func runAbandonable(_ prepared: PreparedCall, deadline: UInt64) -> (result: Result<() throws -> [UInt8], any Error>, cpuNanoseconds: UInt64)? {
+        lock.lock()
+        let slot = freeSlots.removeLast()
+        lock.unlock()
+        watchdog.begin(slot: slot, deadline: deadline)
+        let call = AbandonableCall(prepared) { [self] in
+            watchdog.end(slot: slot)
+            lock.lock()
+            freeSlots.append(slot)
+            lock.unlock()
+            slots.signal()
+        }
+        return call.wait(until: deadline)
     }
 }

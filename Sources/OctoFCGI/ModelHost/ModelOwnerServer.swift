@@ -69,7 +69,7 @@ final class ModelOwnerServer: @unchecked Sendable {
         self.endpointCount = endpointCount
         self.maxQueue = maxQueue
         self.logger = logger
-        self.watchdog = StuckCallWatchdog(logger: logger)
+        self.watchdog = StuckCallWatchdog(slots: self.concurrency, logger: logger, process: "model owner")
     }
 
     /// Binds the internal socket (mode 0600: only our own user may talk to the
@@ -87,7 +87,7 @@ final class ModelOwnerServer: @unchecked Sendable {
                 }
             }
         }
-        watchdog.start(slots: concurrency, enabled: requestTimeout > 0)
+        watchdog.start(enabled: requestTimeout > 0)
         Thread.detachNewThread { [self] in
             while true {
                 let fd = accept(listenFD, nil, nil)

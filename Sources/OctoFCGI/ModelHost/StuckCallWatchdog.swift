@@ -5,27 +5,31 @@ import Logging
 import Glibc
 #endif
 
-/// Replaces a model owner stuck in one call.
+/// Replaces a process stuck in one call: the model owner, or in sync mode the
+/// responder that runs the model itself.
 ///
 /// A call cannot be interrupted from outside the thread running it, so when one
-/// runs past its `--request-timeout` plus a grace period, the owner exits; the
+/// runs past its `--request-timeout` plus a grace period, the process exits; the
 /// supervisor restarts it (fresh `setup()`), and the calls queued behind the
 /// stuck one get 503 through their closed connections instead of waiting forever.
 final class StuckCallWatchdog: @unchecked Sendable {
-    /// Extra time a call may take past its timeout before the owner gives up on it.
+    /// Extra time a call may take past its timeout before the process gives up on it.
     static let grace: UInt64 = 2_000_000_000
     private let lock = NSLock()
-    private var deadlines: [UInt64] = []
+    private var deadlines: [UInt64]
     private let logger: Logger
+    private let process: String
 
-    init(logger: Logger) { self.logger = logger }
+    /// Watches `slots` calls at once; `process` names what is restarted, in the log.
+    init(slots: Int, logger: Logger, process: String) {
+        self.deadlines = Array(repeating: 0, count: slots)
+        self.logger = logger
+        self.process = process
+    }
 
-    /// Starts watching `slots` inference threads; only when calls have a timeout,
-    /// since a call without one can never be stuck by this definition.
-    func start(slots: Int, enabled: Bool) {
-        lock.lock()
-        deadlines = Array(repeating: 0, count: slots)
-        lock.unlock()
+    /// Starts checking; only when calls have a timeout, since a call without one
+    /// can never be stuck by this definition.
+    func start(enabled: Bool) {
         guard enabled else { return }
         Thread.detachNewThread { [self] in
             while true {
@@ -53,7 +57,7 @@ final class StuckCallWatchdog: @unchecked Sendable {
         let stuck = deadlines.contains { $0 != 0 && now > $0 }
         lock.unlock()
         guard stuck else { return }
-        logger.error("an inference call is stuck past --request-timeout plus \(Self.grace / 1_000_000_000) s; exiting so the supervisor restarts the model owner")
+        logger.error("an inference call is stuck past --request-timeout plus \(Self.grace / 1_000_000_000) s; exiting so the supervisor restarts the \(process)")
         _exit(3)
     }
 }

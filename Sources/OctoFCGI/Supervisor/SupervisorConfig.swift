@@ -15,9 +15,10 @@ public struct SupervisorConfig: Sendable {
     public var drainTimeout: Double
     public var setupRetries: Int
     public var logLevel: String
-    /// Calls that may wait for the model owner before new ones get 503 Overloaded (0: no bound).
+    /// Calls that may wait for the model owner (in sync mode, per responder) before new ones get 503 Overloaded (0: no bound).
     public var maxQueue: Int = ServeDefaults.maxQueue
-    /// Seconds an inference may take before its client gets 504 (0: no limit).
+    /// Seconds an inference may take before its client gets 504 (0: no limit); a process
+    /// stuck in a call past it (model owner, or responder in sync mode) is replaced.
     public var requestTimeout: Double = 0
     /// Calls the model runs at once (at most the service's `maxConcurrency`).
     public var modelConcurrency: Int = 1
