@@ -30,7 +30,7 @@
 #   PY_ENCODE_THREADS ["2 1"]  PY_SEED_THREADS ["default 1"]  (run.sh's ENCODE_THREADS / SEED_THREADS; the report
 #                   compares against the BEST Python figure over these settings: torch with 2 threads
 #                   collapses when the box is busy, 1 thread does not)
-#   KEEPALIVE [32]  (as bench/run.sh)  EXTRA_ARGS []  more `octoai fcgi` options for every mode
+#   KEEPALIVE [64]  (as bench/run.sh)  EXTRA_ARGS []  more `octoai fcgi` options for every mode
 #   OUT [${TMPDIR:-/tmp}/octo-minilm-bench-<ts>]   RESULTS [bench/MINILM_RESULTS.md]   NO_BUILD [0]
 set -u -o pipefail
 
@@ -55,7 +55,7 @@ PY_ENCODE_DURATION=${PY_ENCODE_DURATION:-5}
 PY_QUIET_WAIT=${PY_QUIET_WAIT:-5}
 PY_ENCODE_THREADS=${PY_ENCODE_THREADS:-"2 1"}
 PY_SEED_THREADS=${PY_SEED_THREADS:-"default 1"}
-KEEPALIVE=${KEEPALIVE:-32}
+KEEPALIVE=${KEEPALIVE:-64}
 EXTRA_ARGS=${EXTRA_ARGS:-}
 TS=$(date +%Y%m%d-%H%M%S)
 OUT=${OUT:-${TMPDIR:-/tmp}/octo-minilm-bench-$TS}

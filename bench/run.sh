@@ -27,8 +27,8 @@
 #   ROWS_OURS ["infer health spin upload"]
 #   SPIN_CONCURRENCY ["16 64"] the CPU-bound row's c list (at c=1 it is 200 req/s by
 #                          construction; skipping it keeps the default run under 15 min)
-#   KEEPALIVE [32]         nginx upstream `keepalive`: 1 nginx worker x 32, the default config's rule
-#                          (worker_processes x keepalive = 2 x --workers x --threads = 2 x 1 x 16)
+#   KEEPALIVE [64]         nginx upstream `keepalive`: 1 nginx worker x 64, the default config's rule
+#                          (worker_processes x keepalive = 4 x --workers x --threads = 4 x 1 x 16)
 #   WORKERS, THREADS [octoai defaults]   passed as --workers / --threads when set
 #   EXTRA_ARGS []          more `octoai fcgi|scgi` options (e.g. "--model-concurrency 2")
 #   ANCHORS [1]            0 = skip the baselines (ratios then say n/a)
@@ -60,7 +60,7 @@ SPIN_MC=${SPIN_MC:-2}
 BUILD_FLAGS=${BUILD_FLAGS---static-swift-stdlib}
 ROWS_OURS=${ROWS_OURS:-"infer health spin upload"}
 SPIN_CONCURRENCY=${SPIN_CONCURRENCY:-"16 64"}
-KEEPALIVE=${KEEPALIVE:-32}
+KEEPALIVE=${KEEPALIVE:-64}
 WORKERS=${WORKERS:-}
 THREADS=${THREADS:-}
 EXTRA_ARGS=${EXTRA_ARGS:-}

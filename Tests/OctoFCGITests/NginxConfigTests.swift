@@ -22,7 +22,7 @@ import Testing
         #expect(scgi.contains("scgi_pass octoai;"))
         #expect(scgi.contains("scgi_param SCGI            1;"))
         #expect(!scgi.contains("fastcgi"))
-        #expect(!scgi.contains("keepalive 16"))
+        #expect(!scgi.contains("keepalive 32"))
         // nginx adds CONTENT_LENGTH first on its own; a second one would be a duplicate.
         #expect(!scgi.contains("CONTENT_LENGTH  $content_length"))
         let params = { (text: String, prefix: String) in
@@ -30,7 +30,7 @@ import Testing
                 .map { $0.dropFirst(prefix.count).split(separator: " ").first.map(String.init) ?? "" }
         }
         #expect(Set(params(fastcgi, "fastcgi_param ")).subtracting(["CONTENT_LENGTH"]) == Set(params(scgi, "scgi_param ")).subtracting(["SCGI"]))
-        #expect(fastcgi.contains("fastcgi_keep_conn on;") && fastcgi.contains("keepalive 16;") && !fastcgi.contains("scgi_pass"))
+        #expect(fastcgi.contains("fastcgi_keep_conn on;") && fastcgi.contains("keepalive 32;") && !fastcgi.contains("scgi_pass"))
     }
 }
 

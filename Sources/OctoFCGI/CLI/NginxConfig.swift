@@ -52,11 +52,15 @@ public struct NginxConfig: Sendable {
         maxBodySize: defaultMaxBodySize)
 
     /// The `keepalive` per nginx worker for an octoai of `workers` x `threads`:
-    /// `workerProcesses x keepalive = 2 x workers x threads` in all, room for twice
-    /// as many requests in flight as threads (octoai starts threads for the kept
-    /// connections beyond `threads`, up to 8 x `threads` per responder).
+    /// `workerProcesses x keepalive = 4 x workers x threads` in all. nginx opens a
+    /// connection for every request in flight and closes those it cannot keep when
+    /// they end, so with fewer kept than in flight every request beyond them pays a
+    /// connect, an accept and a close: at 64 in flight on 32 kept, ~10% more CPU per
+    /// request (bench/RESULTS.md). Kept connections each pin a responder thread
+    /// (octoai starts them beyond `threads`, up to 8 x `threads` per responder),
+    /// which costs memory only: this is half of that bound.
     public static func keepalive(workerProcesses: Int, workers: Int, threads: Int) -> Int {
-        max(1, 2 * workers * threads / max(1, workerProcesses))
+        max(1, 4 * workers * threads / max(1, workerProcesses))
     }
 
     /// 64 MiB: room for model inputs and uploads; nginx and octoai agree on it.
@@ -130,7 +134,7 @@ public struct NginxConfig: Sendable {
                 # beyond them. With fastcgi_keep_conn each one pins a responder thread;
                 # octoai starts more threads when all are pinned (up to 8 x --threads per
                 # responder), so worker_processes x keepalive may be up to about
-                # 2 x --workers x --threads (default 2 x 16 = 2 x 1 x 16).
+                # 4 x --workers x --threads (default 2 x 32 = 4 x 1 x 16).
                 keepalive {{{keepalive}}};
                 {{/fastcgi}}
                 {{#scgi}}
