@@ -40,14 +40,9 @@ import Testing
         defer { stack.stop() }
         let owner = try #require(stack.pids(titled: "octoai: model-owner").first)
         let started = Date()
-        let slow = try stack.client.post("/infer", json: #"{"prompt":"sleep:5"}"#)
-        #expect(slow.status == 504)
-        #expect(slow.text == #"{"detail":"Inference timed out"}"#)
+        expectTimedOut(try stack.client.post("/infer", json: #"{"prompt":"sleep:5"}"#))
         #expect(Date().timeIntervalSince(started) < 3)
-        try stack.waitFor("the stuck owner to be replaced") { stack.pids(titled: "octoai: model-owner").contains { $0 != owner } }
-        #expect(stack.log.contains("is stuck past --request-timeout"))
-        try stack.waitForHealth(200)
-        #expect(try stack.client.post("/infer", json: #"{"prompt":"fast"}"#).status == 200)
+        try expectReplaced(stack, title: "octoai: model-owner", was: owner, log: "restarts the model owner")
     }
 
     /// Sync mode runs the model in the responder: the same 504, and the responder is
@@ -61,19 +56,28 @@ import Testing
         let client = stack.client
         let started = Date()
         let slow = BackgroundRequest { try client.post("/infer", json: #"{"prompt":"sleep:5"}"#) }
-        Thread.sleep(forTimeInterval: 0.2)
+        // In flight: the slow call and this /metrics request.
+        try stack.waitFor("the slow call to start") { try stack.metric("octoai_in_flight") == 2 }
         // Waits for the model behind the stuck call, until its own time is up.
-        let waiting = try client.post("/infer", json: #"{"prompt":"fast"}"#)
-        #expect(waiting.status == 504)
-        #expect(waiting.text == #"{"detail":"Inference timed out"}"#)
-        let answer = try slow.response()
-        #expect(answer.status == 504)
-        #expect(answer.text == #"{"detail":"Inference timed out"}"#)
+        expectTimedOut(try client.post("/infer", json: #"{"prompt":"fast"}"#))
+        expectTimedOut(try slow.response())
         #expect(Date().timeIntervalSince(started) < 3)
-        try stack.waitFor("the stuck responder to be replaced") { stack.pids(titled: "octoai: responder 1").contains { $0 != responder } }
-        #expect(stack.log.contains("exiting so the supervisor restarts the responder"))
+        try expectReplaced(stack, title: "octoai: responder 1", was: responder, log: "restarts the responder")
+    }
+
+    func expectTimedOut(_ response: HTTPClient.Response, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(response.status == 504, sourceLocation: sourceLocation)
+        #expect(response.text == #"{"detail":"Inference timed out"}"#, sourceLocation: sourceLocation)
+    }
+
+    /// The process titled `title` (pid `old`), stuck in a call, is replaced: the log
+    /// says why (`log`), and once healthy again the backend answers a fast call.
+    func expectReplaced(_ stack: Stack, title: String, was old: pid_t, log: String) throws {
+        try stack.waitFor("the stuck \(title) to be replaced") { stack.pids(titled: title).contains { $0 != old } }
+        #expect(stack.log.contains("is stuck past --request-timeout"))
+        #expect(stack.log.contains(log))
         try stack.waitForHealth(200)
-        #expect(try client.post("/infer", json: #"{"prompt":"fast"}"#).status == 200)
+        #expect(try stack.client.post("/infer", json: #"{"prompt":"fast"}"#).status == 200)
     }
 }
 

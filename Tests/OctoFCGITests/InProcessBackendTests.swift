@@ -16,7 +16,7 @@ import Testing
         }
     }
 
-    /// The watchdog is never started here: a stuck call must not end the test process.
+    /// The watchdog is never started here (`startWatchdog`): a stuck call must not end the test process.
     func backend(requestTimeout: Double = 0) throws -> InProcessBackend {
         let host = try ServiceDescriptor(Gate.self).makeHost()
         let backend = InProcessBackend(

@@ -9,7 +9,7 @@ import Foundation
 /// listening socket. With nginx's `fastcgi_keep_conn on`, a thread stays bound to
 /// its nginx connection between requests; the transport grows past `threads`
 /// when all are pinned so a new connection is never starved (see `acceptLoop`).
-/// deploy/nginx.conf lets nginx keep up to twice `threads` connections: fewer
+/// deploy/nginx.conf lets nginx keep up to 4 x `threads` connections: fewer
 /// than it has requests in flight, and it would open one per request instead.
 public final class FastCGITransport: Transport, @unchecked Sendable {
     let listenFD: Int32

@@ -30,9 +30,7 @@ final class AbandonableCall: @unchecked Sendable {
     /// What the method returned (the encoder of its output, or its error) and the
     /// CPU time it took; nil if it has not returned by `deadline` (``MonotonicClock``).
     func wait(until deadline: UInt64) -> (result: Result<() throws -> [UInt8], any Error>, cpuNanoseconds: UInt64)? {
-        let now = MonotonicClock.nanoseconds()
-        let remaining = Int(clamping: deadline > now ? deadline - now : 0)
-        guard done.wait(timeout: .now() + .nanoseconds(remaining)) == .success else { return nil }
+        guard done.wait(untilMonotonic: deadline) == .success else { return nil }
         return (result, cpuNanoseconds)
     }
 }

@@ -30,14 +30,19 @@ final class InProcessBackend: InferenceBackend, @unchecked Sendable {
 
     static let overloaded = HTTPResponse.detail(503, "Overloaded", headers: [("Retry-After", "1")])
 
-    /// `watchdog` must watch `maxConcurrency` slots; the caller starts it.
-    init(runner: InferenceRunner, maxConcurrency: Int, maxQueue: Int = 0, requestTimeout: Double = 0, watchdog: StuckCallWatchdog? = nil) {
+    init(runner: InferenceRunner, maxConcurrency: Int, maxQueue: Int = 0, requestTimeout: Double = 0) {
         self.runner = runner
         self.slots = DispatchSemaphore(value: maxConcurrency)
         self.maxQueue = maxQueue
         self.timeout = UInt64(max(0, min(requestTimeout, 4_000_000)) * 1e9)
-        self.watchdog = watchdog ?? StuckCallWatchdog(slots: maxConcurrency, logger: runner.logger, process: "responder")
+        self.watchdog = StuckCallWatchdog(slots: maxConcurrency, logger: runner.logger, process: "responder")
         self.freeSlots = Array(0..<maxConcurrency)
+    }
+
+    /// Lets the watchdog end this process when a call is stuck past its timeout
+    /// (only with one). The responder calls it; tests of this type do not.
+    func startWatchdog() {
+        watchdog.start(enabled: timeout > 0)
     }
 
     /// Called once `setup()` returned in this process.
@@ -119,9 +124,7 @@ final class InProcessBackend: InferenceBackend, @unchecked Sendable {
             slots.wait()
             return .taken
         }
-        let now = MonotonicClock.nanoseconds()
-        let remaining = Int(clamping: deadline > now ? deadline - now : 0)
-        return slots.wait(timeout: .now() + .nanoseconds(remaining)) == .success ? .taken : .timedOut
+        return slots.wait(untilMonotonic: deadline) == .success ? .taken : .timedOut
     }
 
     /// Runs the method on another thread under the watchdog; nil at the deadline.

@@ -25,11 +25,10 @@ enum ResponderProcess {
                 backend = ModelOwnerClient(socketPath: config.ownerSocket, status: status, requestTimeout: config.requestTimeout)
             } else {
                 let h = service.makeHost()
-                let watchdog = StuckCallWatchdog(slots: config.modelConcurrency, logger: logger, process: "responder")
                 let b = InProcessBackend(
                     runner: InferenceRunner(host: h, logger: logger), maxConcurrency: config.modelConcurrency,
-                    maxQueue: config.maxQueue, requestTimeout: config.requestTimeout, watchdog: watchdog)
-                watchdog.start(enabled: config.requestTimeout > 0)
+                    maxQueue: config.maxQueue, requestTimeout: config.requestTimeout)
+                b.startWatchdog()
                 (host, syncBackend, backend) = (h, b, b)
             }
             let router = Router(
