@@ -61,6 +61,7 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
             ],
+            exclude: ["README.md"],
             swiftSettings: fuzzSwift
         ),
         // The services built into the `octoai` binary (EchoService, ...).

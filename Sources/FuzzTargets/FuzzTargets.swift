@@ -48,7 +48,7 @@ public enum FuzzTargets {
     public static func multipart(_ data: [UInt8]) {
         guard case let .success(validated) = FormValidator.validate(body: data, contentType: "multipart/form-data; boundary=XyZ", schema: uploadSchema) else { return }
         do {
-            _ = try FormPayload.decode(Upload.self, from: validated.head + validated.tail)
+            _ = try FormPayload.decode(Upload.self, from: FormPayload.joined(validated))
         } catch {
             fatalError("a form that passed validation did not decode: \(error)")
         }

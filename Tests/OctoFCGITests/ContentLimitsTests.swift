@@ -8,7 +8,7 @@ import Testing
 @Suite struct ContentLimitsTests {
     static let limits = ContentLimits(maxFormParts: 3, maxPartSize: 10, maxJSONValues: 5)
 
-    func form(_ body: [UInt8]) -> Result<FormValidator.Validated, RequestRejection> {
+    func form(_ body: [UInt8]) -> Result<InferenceInput, RequestRejection> {
         FormValidator.validate(
             body: body, contentType: "multipart/form-data; boundary=\(FormValidatorTests.boundary)", schema: SchemaProbe.schema(of: FormValidatorTests.Upload.self),
             limits: Self.limits)

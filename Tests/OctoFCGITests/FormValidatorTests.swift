@@ -23,7 +23,7 @@ import Testing
         return out + Array("--\(boundary)--\r\n".utf8)
     }
 
-    func validate(_ body: [UInt8]) -> Result<FormValidator.Validated, RequestRejection> {
+    func validate(_ body: [UInt8]) -> Result<InferenceInput, RequestRejection> {
         FormValidator.validate(body: body, contentType: "multipart/form-data; boundary=\"\(Self.boundary)\"", schema: SchemaProbe.schema(of: Upload.self))
     }
 
@@ -32,8 +32,9 @@ import Testing
         let tricky = Array("a\r\n--XyZ\r\n\r\nb\r\n--".utf8) + (0..<300).map { UInt8($0 % 256) }
         let body = Self.body([("note", nil, Array("hi".utf8)), ("file", "t.bin", tricky)])
         let validated = try validate(body).get()
-        #expect(validated.tail == body)
-        let decoded = try FormPayload.decode(Upload.self, from: validated.head + validated.tail)
+        let (head, tail) = FormPayload.parts(of: validated)
+        #expect(tail == body)
+        let decoded = try FormPayload.decode(Upload.self, from: head + tail)
         #expect(decoded.file.data == tricky)
         #expect(decoded.file.filename == "t.bin")
         #expect(decoded.file.contentType == "application/octet-stream")

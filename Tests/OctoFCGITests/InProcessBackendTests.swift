@@ -39,7 +39,7 @@ import Testing
         let backend = try backend()
         let firstDone = DispatchSemaphore(value: 0)
         let held = Thread {
-            #expect(self.output(backend.call(endpoint: 0, input: Array("1".utf8))) == "2")
+            #expect(self.output(backend.call(endpoint: 0, input: .json(Array("1".utf8)), client: nil)) == "2")
             firstDone.signal()
         }
         held.start()
@@ -48,7 +48,7 @@ import Testing
         let answered = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var status = 0
         Thread {
-            if case let .failure(response) = backend.call(endpoint: 0, input: Array("\"not a number\"".utf8)) { status = response.status }
+            if case let .failure(response) = backend.call(endpoint: 0, input: .json(Array("\"not a number\"".utf8)), client: nil) { status = response.status }
             answered.signal()
         }.start()
         // Before, decoding happened inside the slot: this call waited for `infer` to end.
@@ -64,7 +64,7 @@ import Testing
         let done = DispatchSemaphore(value: 0)
         for i in 0..<2 {
             Thread {
-                _ = backend.call(endpoint: 0, input: Array("\(i)".utf8))
+                _ = backend.call(endpoint: 0, input: .json(Array("\(i)".utf8)), client: nil)
                 done.signal()
             }.start()
         }
@@ -85,11 +85,11 @@ import Testing
         let firstDone = DispatchSemaphore(value: 0)
         nonisolated(unsafe) var first: InferenceOutcome?
         Thread {
-            first = backend.call(endpoint: 0, input: Array("1".utf8))
+            first = backend.call(endpoint: 0, input: .json(Array("1".utf8)), client: nil)
             firstDone.signal()
         }.start()
         Gate.entered.wait()  // `infer` now holds the only slot and does not return
-        let second = backend.call(endpoint: 0, input: Array("5".utf8))
+        let second = backend.call(endpoint: 0, input: .json(Array("5".utf8)), client: nil)
         let firstAnswered = firstDone.wait(timeout: .now() + 10) == .success
         #expect(firstAnswered, "the running call was not answered at its deadline")
         #expect(failure(first) == #"504 {"detail":"Inference timed out"}"#)
@@ -99,7 +99,7 @@ import Testing
         Gate.release.signal()
         // (It comes back on the method's thread: a call may still time out waiting before then.)
         var third: String?
-        for _ in 0..<30 where third == nil { third = output(backend.call(endpoint: 0, input: Array("2".utf8))) }
+        for _ in 0..<30 where third == nil { third = output(backend.call(endpoint: 0, input: .json(Array("2".utf8)), client: nil)) }
         #expect(third == "3")
         Gate.entered.wait()
         if !firstAnswered { firstDone.wait() }

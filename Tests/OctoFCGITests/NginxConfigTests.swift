@@ -5,7 +5,7 @@ import Testing
 @Suite struct NginxConfigTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    func render(_ transport: NginxConfig.TransportKind) throws -> String {
+    func render(_ transport: TransportKind) throws -> String {
         var config = NginxConfig.production
         config.transport = transport
         return try config.render()

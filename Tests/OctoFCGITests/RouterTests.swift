@@ -11,8 +11,8 @@ import Testing
         var calls: [(Int, String)] = []
         let outcome: InferenceOutcome
         init(_ outcome: InferenceOutcome) { self.outcome = outcome }
-        func call(endpoint: Int, input: [UInt8]) -> InferenceOutcome {
-            calls.append((endpoint, String(decoding: input, as: UTF8.self)))
+        func call(endpoint: Int, input: InferenceInput, client: ClientConnection?) -> InferenceOutcome {
+            calls.append((endpoint, String(decoding: FormPayload.joined(input), as: UTF8.self)))
             return outcome
         }
     }

@@ -10,6 +10,6 @@ struct FcgiCommand: ParsableCommand {
     @OptionGroup var serve: ServeOptions
 
     func run() throws {
-        try serve.serve(transport: "fastcgi", globals: globals)
+        try serve.serve(transport: .fastcgi, globals: globals)
     }
 }

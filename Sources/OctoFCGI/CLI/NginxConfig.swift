@@ -30,11 +30,6 @@ public struct NginxConfig: Sendable {
     /// How nginx speaks to octoai: `fastcgi` (`octoai fcgi`) or `scgi` (`octoai scgi`).
     public var transport: TransportKind = .fastcgi
 
-    /// The wire protocol between nginx and octoai.
-    public enum TransportKind: String, Sendable, CaseIterable {
-        case fastcgi, scgi
-    }
-
     public init(listen: String, upstream: String, workerProcesses: String, keepalive: Int, maxBodySize: Int, keepaliveTimeout: Int = 75, privatePrefix: String? = nil) {
         self.listen = listen
         self.upstream = upstream
@@ -49,7 +44,7 @@ public struct NginxConfig: Sendable {
     public static let production = NginxConfig(
         listen: "80", upstream: "unix:/run/octoai/octo.sock", workerProcesses: "2",
         keepalive: keepalive(workerProcesses: 2, workers: ServeDefaults.workers, threads: ServeDefaults.threads),
-        maxBodySize: defaultMaxBodySize)
+        maxBodySize: ServeDefaults.maxBodySize)
 
     /// The `keepalive` per nginx worker for an octoai of `workers` x `threads`:
     /// `workerProcesses x keepalive = 4 x workers x threads` in all. nginx opens a
@@ -63,8 +58,6 @@ public struct NginxConfig: Sendable {
         max(1, 4 * workers * threads / max(1, workerProcesses))
     }
 
-    /// 64 MiB: room for model inputs and uploads; nginx and octoai agree on it.
-    public static let defaultMaxBodySize = 64 << 20
 
     public func render() throws -> String {
         let template = try MustacheTemplate(string: NginxConfig.template)

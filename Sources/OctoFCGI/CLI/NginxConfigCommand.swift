@@ -13,7 +13,7 @@ struct NginxConfigCommand: ParsableCommand {
     @Option(help: "Another octoai replica to balance across (repeat for each).") var replica: [String] = []
     @Option(help: "Idle upstream connections per nginx worker.") var keepalive = NginxConfig.production.keepalive
     @Option(help: "client_max_body_size in bytes.") var maxBodySize = NginxConfig.production.maxBodySize
-    @Option(help: "fastcgi (for `octoai fcgi`) or scgi (for `octoai scgi`).") var transport = NginxConfig.TransportKind.fastcgi
+    @Option(help: "fastcgi (for `octoai fcgi`) or scgi (for `octoai scgi`).") var transport = TransportKind.fastcgi
 
     func run() throws {
         var config = NginxConfig(listen: listen, upstream: upstream, workerProcesses: workerProcesses, keepalive: keepalive, maxBodySize: maxBodySize)
@@ -23,4 +23,4 @@ struct NginxConfigCommand: ParsableCommand {
     }
 }
 
-extension NginxConfig.TransportKind: ExpressibleByArgument {}
+extension TransportKind: ExpressibleByArgument {}

@@ -39,7 +39,7 @@ struct RunCommand: ParsableCommand {
         let socket = directory + "/octoai.sock"
         let config = NginxConfig(
             listen: "127.0.0.1:\(port)", upstream: "unix:" + socket, workerProcesses: "1", keepalive: NginxConfig.keepalive(workerProcesses: 1, workers: workers, threads: threads),
-            maxBodySize: NginxConfig.defaultMaxBodySize, keepaliveTimeout: timeoutKeepAlive, privatePrefix: directory)
+            maxBodySize: ServeDefaults.maxBodySize, keepaliveTimeout: timeoutKeepAlive, privatePrefix: directory)
         try config.render().write(toFile: directory + "/nginx.conf", atomically: true, encoding: .utf8)
 
         AssetVolume.exportVariables(for: service)

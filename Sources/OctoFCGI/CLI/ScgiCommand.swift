@@ -10,6 +10,6 @@ struct ScgiCommand: ParsableCommand {
     @OptionGroup var serve: ServeOptions
 
     func run() throws {
-        try serve.serve(transport: "scgi", globals: globals)
+        try serve.serve(transport: .scgi, globals: globals)
     }
 }

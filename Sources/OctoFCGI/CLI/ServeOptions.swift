@@ -33,7 +33,7 @@ struct ServeOptions: ParsableArguments {
     var asyncEnable: ClickBool = ClickBool(true)
 
     @Option(help: "Largest request body in bytes; larger ones get 413 (keep equal to nginx's client_max_body_size).")
-    var maxBodySize: Int = NginxConfig.defaultMaxBodySize
+    var maxBodySize: Int = ServeDefaults.maxBodySize
 
     @Option(help: "Most request header lines; more get 431 (nginx bounds their size: large_client_header_buffers).")
     var maxHeaders: Int = ServeDefaults.maxHeaders
@@ -95,7 +95,7 @@ struct ServeOptions: ParsableArguments {
     }
 
     /// Runs the supervisor for the selected service until it stops (`fcgi`, `scgi`).
-    func serve(transport: String, globals: GlobalOptions) throws {
+    func serve(transport: TransportKind, globals: GlobalOptions) throws {
         let service = try globals.start()
         try check(for: service)
         AssetVolume.exportVariables(for: service)
@@ -113,7 +113,7 @@ struct ServeOptions: ParsableArguments {
         }
     }
 
-    func supervisorConfig(transport: String, logLevel: String) throws -> SupervisorConfig {
+    func supervisorConfig(transport: TransportKind, logLevel: String) throws -> SupervisorConfig {
         let endpoint: SupervisorConfig.Endpoint
         if let socket {
             endpoint = .unix(path: socket, mode: UInt32(socketMode, radix: 8)!)

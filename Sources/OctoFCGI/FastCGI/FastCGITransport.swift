@@ -112,7 +112,7 @@ public final class FastCGITransport: Transport, @unchecked Sendable {
         // Params live in libfcgi's buffers until FCGX_Finish_r: copy them out now.
         let method = param("REQUEST_METHOD", request.envp) ?? "GET"
         let query = param("QUERY_STRING", request.envp) ?? ""
-        let path = param("DOCUMENT_URI", request.envp) ?? Self.path(fromRequestURI: param("REQUEST_URI", request.envp))
+        let path = param("DOCUMENT_URI", request.envp) ?? HTTPRequest.path(fromRequestURI: param("REQUEST_URI", request.envp))
         let contentType = param("CONTENT_TYPE", request.envp).flatMap { $0.isEmpty ? nil : $0 }
         let length = param("CONTENT_LENGTH", request.envp).flatMap { Int($0) } ?? 0
 
@@ -142,11 +142,6 @@ public final class FastCGITransport: Transport, @unchecked Sendable {
     private func param(_ name: String, _ envp: FCGX_ParamArray?) -> String? {
         guard let value = FCGX_GetParam(name, envp) else { return nil }
         return String(cString: value)
-    }
-
-    static func path(fromRequestURI uri: String?) -> String {
-        guard let uri, !uri.isEmpty else { return "/" }
-        return String(uri.prefix { $0 != "?" })
     }
 
     private func readBody(_ stream: UnsafeMutablePointer<FCGX_Stream>?, expected: Int) -> [UInt8] {

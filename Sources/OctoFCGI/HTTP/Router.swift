@@ -112,18 +112,18 @@ public final class Router: Sendable {
 
     func infer(endpoint index: Int, request: HTTPRequest) -> HTTPResponse {
         let endpoint = endpoints[index]
-        let validated: Result<(head: [UInt8], tail: [UInt8]), RequestRejection> =
+        let validated: Result<InferenceInput, RequestRejection> =
             endpoint.isForm
-            ? FormValidator.validate(body: request.body, contentType: request.contentType, schema: endpoint.input, limits: limits).map { ($0.head, $0.tail) }
-            : RequestValidator.check(body: request.body, contentType: request.contentType, schema: endpoint.input, limits: limits).map { ($0, []) }
-        let input: (head: [UInt8], tail: [UInt8])
+            ? FormValidator.validate(body: request.body, contentType: request.contentType, schema: endpoint.input, limits: limits)
+            : RequestValidator.check(body: request.body, contentType: request.contentType, schema: endpoint.input, limits: limits).map { .json($0) }
+        let input: InferenceInput
         switch validated {
         case let .success(normalised): input = normalised
         case let .failure(rejection): return rejection.response
         }
         let state = status.state
         guard state == .running else { return Router.notRunning(state) }
-        switch backend.call(endpoint: index, head: input.head, tail: input.tail, client: request.client) {
+        switch backend.call(endpoint: index, input: input, client: request.client) {
         case let .failure(response):
             return response
         case let .output(json, cpu):

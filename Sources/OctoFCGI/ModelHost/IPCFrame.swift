@@ -131,12 +131,10 @@ enum IPCFrame {
     }
 
     static func put<T: FixedWidthInteger>(_ value: T, _ out: inout [UInt8]) {
-        withUnsafeBytes(of: value.littleEndian) { out.append(contentsOf: $0) }
+        LittleEndian.append(value, to: &out)
     }
 
     static func get<T: FixedWidthInteger>(_ bytes: [UInt8], _ offset: Int) -> T {
-        var value: T = 0
-        for i in 0..<MemoryLayout<T>.size { value |= T(bytes[offset + i]) << (8 * i) }
-        return value
+        LittleEndian.read(bytes, at: offset)
     }
 }

@@ -28,8 +28,6 @@ final class InProcessBackend: InferenceBackend, @unchecked Sendable {
     /// Names this process's failed calls in the log (the model owner numbers its calls the same way).
     private let requestID = UInt64(getpid()) << 32
 
-    static let overloaded = HTTPResponse.detail(503, "Overloaded", headers: [("Retry-After", "1")])
-
     init(runner: InferenceRunner, maxConcurrency: Int, maxQueue: Int = 0, requestTimeout: Double = 0) {
         self.runner = runner
         self.slots = DispatchSemaphore(value: maxConcurrency)
@@ -58,28 +56,20 @@ final class InProcessBackend: InferenceBackend, @unchecked Sendable {
         return ready
     }
 
-    func call(endpoint: Int, input: [UInt8]) -> InferenceOutcome {
-        call(endpoint: endpoint, input: input, client: nil)
-    }
-
-    /// A call that waited for a slot is dropped, unrun, if its client went away meanwhile.
-    func call(endpoint: Int, head: [UInt8], tail: [UInt8], client: ClientConnection?) -> InferenceOutcome {
-        call(endpoint: endpoint, input: tail.isEmpty ? head : head + tail, client: client)
-    }
-
     /// Only the service method holds a slot: the input is decoded before taking
     /// one and the output encoded after giving it back (see ``PreparedCall``).
-    /// The CPU time reported still covers all three, as it did in one piece.
-    private func call(endpoint: Int, input: [UInt8], client: ClientConnection?) -> InferenceOutcome {
-        guard isReady else { return .failure(ModelOwnerClient.unavailable) }
+    /// The CPU time reported still covers all three, as it did in one piece. A
+    /// call that waited for a slot is dropped, unrun, if its client went away meanwhile.
+    func call(endpoint: Int, input: InferenceInput, client: ClientConnection?) -> InferenceOutcome {
+        guard isReady else { return .failure(.modelUnavailable) }
         let start = MonotonicClock.threadCPUNanoseconds()
         let deadline = timeout > 0 ? MonotonicClock.nanoseconds() + timeout : nil
         do {
-            let prepared = try runner.host.prepare(endpoint: endpoint, input: input)
+            let prepared = try runner.host.prepare(endpoint: endpoint, input: FormPayload.joined(input))
             switch takeSlot(until: deadline) {
             case .taken: break
-            case .overloaded: return .failure(Self.overloaded)
-            case .timedOut: return .failure(ModelOwnerClient.timedOut)
+            case .overloaded: return .failure(.overloaded)
+            case .timedOut: return .failure(.inferenceTimedOut)
             }
             if let client, client.isGone {
                 slots.signal()
@@ -89,7 +79,7 @@ final class InProcessBackend: InferenceBackend, @unchecked Sendable {
             let encode: () throws -> [UInt8]
             var methodCPU: UInt64 = 0
             if let deadline {
-                guard let ran = runAbandonable(prepared, deadline: deadline) else { return .failure(ModelOwnerClient.timedOut) }
+                guard let ran = runAbandonable(prepared, deadline: deadline) else { return .failure(.inferenceTimedOut) }
                 encode = try ran.result.get()
                 methodCPU = ran.cpuNanoseconds
             } else {

@@ -41,23 +41,15 @@ final class ModelOwnerClient: InferenceBackend, @unchecked Sendable {
         self.nextID = UInt64(getpid()) << 32
     }
 
-    static let unavailable = HTTPResponse.detail(503, "Model unavailable", headers: [("Retry-After", "1")])
-    static let timedOut = HTTPResponse.detail(504, "Inference timed out")
-
-    func call(endpoint: Int, input: [UInt8]) -> InferenceOutcome {
-        call(endpoint: endpoint, head: input, tail: [])
-    }
-
-    func call(endpoint: Int, head: [UInt8], tail: [UInt8]) -> InferenceOutcome {
-        call(endpoint: endpoint, head: head, tail: tail, client: nil)
-    }
-
     /// Sends the call and waits for its answer, its timeout, or `client` hanging
     /// up. A client already gone is not sent at all; one that goes while the call
     /// waits gets a cancel frame (the owner drops the call if it has not started).
-    func call(endpoint: Int, head: [UInt8], tail: [UInt8], client: ClientConnection?) -> InferenceOutcome {
+    /// A form travels as its ``FormPayload`` head followed by the request body,
+    /// written one after the other without joining them.
+    func call(endpoint: Int, input: InferenceInput, client: ClientConnection?) -> InferenceOutcome {
         if let client, client.isGone { return dropped() }
         let (id, pooled) = checkOut()
+        let (head, tail) = FormPayload.parts(of: input)
         let request = IPCFrame.Request(id: id, endpoint: UInt16(endpoint), timeoutMilliseconds: timeoutMilliseconds, payload: head, tail: tail)
         let deadline = timeoutMilliseconds > 0 ? MonotonicClock.nanoseconds() + UInt64(timeoutMilliseconds) * 1_000_000 : nil
         var connection = pooled
@@ -68,7 +60,7 @@ final class ModelOwnerClient: InferenceBackend, @unchecked Sendable {
             connection = nil
         }
         if connection == nil {
-            guard let fresh = connect(), IPCFrame.write(request, to: fresh.fd) else { return .failure(Self.unavailable) }
+            guard let fresh = connect(), IPCFrame.write(request, to: fresh.fd) else { return .failure(.modelUnavailable) }
             connection = fresh
         }
         let c = connection!
@@ -77,7 +69,7 @@ final class ModelOwnerClient: InferenceBackend, @unchecked Sendable {
         case .timedOut:
             // The owner answers this call later into a closed socket, or skips it.
             close(c.fd)
-            return .failure(Self.timedOut)
+            return .failure(.inferenceTimedOut)
         case .clientGone:
             // Whether an answer still comes is unknown now: the connection is not reused.
             _ = UnixSocket.writeAll(c.fd, IPCFrame.encodeCancel(id: id))
@@ -86,7 +78,7 @@ final class ModelOwnerClient: InferenceBackend, @unchecked Sendable {
         }
         guard let response = IPCFrame.readResponse(c.reader), response.id == id else {
             close(c.fd)
-            return .failure(Self.unavailable)
+            return .failure(.modelUnavailable)
         }
         checkIn(c)
         switch response.kind {

@@ -105,7 +105,7 @@ public final class SCGITransport: Transport, @unchecked Sendable {
     }
 
     static func request(_ header: SCGIHeader, method: String, body: [UInt8], receivedAt: UInt64) -> HTTPRequest {
-        let path = header.value("DOCUMENT_URI").flatMap { $0.isEmpty ? nil : $0 } ?? FastCGITransport.path(fromRequestURI: header.value("REQUEST_URI"))
+        let path = header.value("DOCUMENT_URI").flatMap { $0.isEmpty ? nil : $0 } ?? HTTPRequest.path(fromRequestURI: header.value("REQUEST_URI"))
         let contentType = header.value("CONTENT_TYPE").flatMap { $0.isEmpty ? nil : $0 }
         return HTTPRequest(method: method, path: path, query: header.value("QUERY_STRING") ?? "", contentType: contentType, body: body, receivedAt: receivedAt)
     }

@@ -50,3 +50,7 @@ public struct FormFile: Codable, Sendable, Equatable {
         try container.encode(data.count, forKey: .size)
     }
 }
+
+extension FormFile: FileFieldProbing {
+    package static var probeValue: FormFile { FormFile(filename: "", data: []) }
+}

@@ -53,12 +53,6 @@ public struct ServiceDescriptor: Sendable {
     }
 }
 
-/// A configuration mistake found at start-up, reported as is.
-public struct ConfigurationError: Error, CustomStringConvertible, Sendable {
-    public var description: String
-    public init(_ description: String) { self.description = description }
-}
-
 /// One live service instance, type-erased.
 protocol ServiceHosting: AnyObject, Sendable {
     func setup() async throws

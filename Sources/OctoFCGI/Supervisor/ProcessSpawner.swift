@@ -61,12 +61,4 @@ enum ProcessSpawner {
         guard rc == 0 else { throw UnixSocket.Failure(call: "posix_spawn \(path)", code: rc) }
         return pid
     }
-
-    /// Moves `fd` above the fixed child numbers, close-on-exec.
-    static func moveHigh(_ fd: Int32) -> Int32 {
-        let high = fcntl(fd, F_DUPFD_CLOEXEC, 10)
-        guard high >= 0 else { return fd }
-        close(fd)
-        return high
-    }
 }

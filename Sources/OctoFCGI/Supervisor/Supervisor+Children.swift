@@ -9,7 +9,7 @@ extension Supervisor {
     func startChild(_ role: ChildConfig.Role, index: Int, generation: Int) {
         let childConfig = ChildConfig(
             role: role, index: index, serviceName: service.name, logLevel: config.logLevel, asyncEnable: config.asyncEnable,
-            ownerSocket: ownerSocket(generation), transport: config.transport == "scgi" ? .scgi : .fastcgi, threads: config.threads,
+            ownerSocket: ownerSocket(generation), transport: config.transport, threads: config.threads,
             maxBodySize: config.maxBodySize, drainTimeout: config.drainTimeout, maxQueue: config.maxQueue, requestTimeout: config.requestTimeout,
             maxBatchSize: config.maxBatchSize, modelConcurrency: config.modelConcurrency, docs: config.docs, metrics: config.metrics, maxBatchDelay: config.maxBatchDelayMilliseconds / 1000,
             maxHeaders: config.maxHeaders, contentLimits: config.contentLimits)
@@ -18,7 +18,7 @@ extension Supervisor {
             scheduled.append((MonotonicClock.nanoseconds() + 1_000_000_000, role, index, generation))
             return
         }
-        let reportWrite = ProcessSpawner.moveHigh(report.write)
+        let reportWrite = Descriptor.moveHigh(report.write)
         var fds: [(Int32, Int32)] = [(status.fd, InheritedFD.status), (lifelineRead, InheritedFD.lifeline), (reportWrite, InheritedFD.report)]
         if role == .responder, let listener = listeners[generation] { fds.append((listener, InheritedFD.listener)) }
         var environment = ProcessInfo.processInfo.environment

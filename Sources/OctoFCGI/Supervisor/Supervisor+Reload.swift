@@ -24,7 +24,7 @@ extension Supervisor {
         let next = generation + 1
         let temporary = path + ".reload"
         do {
-            listeners[next] = ProcessSpawner.moveHigh(try UnixSocket.listen(path: temporary, mode: mode_t(mode)))
+            listeners[next] = Descriptor.moveHigh(try UnixSocket.listen(path: temporary, mode: mode_t(mode)))
             if let group = config.socketGroup { try UnixSocket.setGroup(path: temporary, name: group) }
         } catch {
             logger.error("reload failed: \(String(describing: error)); generation \(generation) keeps serving")

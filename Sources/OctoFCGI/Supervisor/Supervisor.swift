@@ -91,12 +91,12 @@ public final class Supervisor {
     func openListener() throws {
         switch config.endpoint {
         case let .unix(path, mode):
-            listeners[generation] = ProcessSpawner.moveHigh(try UnixSocket.listen(path: path, mode: mode_t(mode)))
+            listeners[generation] = Descriptor.moveHigh(try UnixSocket.listen(path: path, mode: mode_t(mode)))
             if let group = config.socketGroup { try UnixSocket.setGroup(path: path, name: group) }
             logger.info("listening on unix:\(path) (\(config.transport))")
             try? "\(getpid())\n".write(toFile: Supervisor.pidFile(socket: path), atomically: true, encoding: .utf8)
         case let .tcp(host, port):
-            listeners[generation] = ProcessSpawner.moveHigh(try UnixSocket.listenTCP(host: host, port: port))
+            listeners[generation] = Descriptor.moveHigh(try UnixSocket.listenTCP(host: host, port: port))
             logger.info("listening on \(host):\(port) (\(config.transport))")
         }
     }
@@ -107,7 +107,7 @@ public final class Supervisor {
     func openPipes() throws {
         let lifeline = try UnixSocket.makePipe()
         let signals = try UnixSocket.makePipe(nonBlocking: true)
-        lifelineRead = ProcessSpawner.moveHigh(lifeline.read)
+        lifelineRead = Descriptor.moveHigh(lifeline.read)
         lifelineWrite = lifeline.write
         signalPipeRead = signals.read
         signalPipeWrite = signals.write

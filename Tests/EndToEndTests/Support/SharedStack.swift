@@ -2,7 +2,7 @@ import OctoFCGI
 import Testing
 
 /// The wire between nginx and octoai a stack uses.
-typealias Wire = NginxConfig.TransportKind
+typealias Wire = TransportKind
 
 extension Stack {
     /// The stacks a suite marked `@Suite(.sharedStack)` runs against, one per transport.

@@ -15,7 +15,7 @@ final class Stack: @unchecked Sendable {
         var arguments: [String] = ["--workers", "1", "--threads", "4"]
         var waitUntilRunning = true
         /// `fastcgi` runs `octoai fcgi`, `scgi` runs `octoai scgi`, each behind the matching nginx config.
-        var transport = NginxConfig.TransportKind.fastcgi
+        var transport = TransportKind.fastcgi
         /// Backends behind one nginx (`deploy/nginx-replicas.conf`'s shape), each with
         /// its own socket and `OCTOAI_REPLICA_NAME=replica-N`.
         var replicas = 1
@@ -31,7 +31,7 @@ final class Stack: @unchecked Sendable {
         }
 
         /// nginx's `client_max_body_size`.
-        var nginxMaxBodySize = NginxConfig.defaultMaxBodySize
+        var nginxMaxBodySize = ServeDefaults.maxBodySize
     }
 
     let directory: String

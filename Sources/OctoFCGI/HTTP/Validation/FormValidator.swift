@@ -3,17 +3,11 @@
 /// text parts are validated like JSON strings in lax mode (so `"12"` is an int),
 /// file parts must carry a filename, and every problem is reported at once.
 public enum FormValidator {
-    /// What goes to the model owner: the ``FormPayload`` head, followed by
-    /// `tail`, the bytes its files point into (the request body itself).
-    public struct Validated: Sendable {
-        public var head: [UInt8]
-        public var tail: [UInt8]
-    }
-
-    /// The payload for the model owner, or the answer to send instead (422 with
-    /// every error, 400 for a body that is not multipart at all, 413 for more
-    /// parts or a larger part than `limits` allow).
-    public static func validate(body: [UInt8], contentType: String?, schema: SchemaNode, limits: ContentLimits = .default) -> Result<Validated, RequestRejection> {
+    /// The input for the model (``InferenceInput/form(fields:body:)``: the fields
+    /// and file descriptors as JSON, and the body the files point into), or the
+    /// answer to send instead (422 with every error, 400 for a body that is not
+    /// multipart at all, 413 for more parts or a larger part than `limits` allow).
+    public static func validate(body: [UInt8], contentType: String?, schema: SchemaNode, limits: ContentLimits = .default) -> Result<InferenceInput, RequestRejection> {
         guard case let .object(object) = schema else { return .failure(RequestRejection(.detail(500, "Internal Server Error"))) }
         var parts: [FormPart] = []
         var ranges: [Range<Int>] = []
@@ -57,7 +51,7 @@ public enum FormValidator {
         }
         errors += checker.errors
         guard errors.isEmpty else { return .failure(RequestRejection(.json(422, ValidationFailure(errors: errors).body))) }
-        return .success(Validated(head: FormPayload.head(json: JSONValue.object(fields).bytes), tail: body))
+        return .success(.form(fields: JSONValue.object(fields).bytes, body: body))
     }
 
     /// The parts and where each one's content lies in `body`. The limits are

@@ -68,8 +68,8 @@ final class ProbeSession {
     /// Foundation values whose `init(from:)` rejects a placeholder, in the form
     /// `JSONEncoder`'s default strategies give them.
     static func foundation(_ type: Any.Type) -> (node: SchemaNode, value: Any)? {
+        if let file = type as? any FileFieldProbing.Type { return (.file, file.probeValue) }
         switch ObjectIdentifier(type) {
-        case ObjectIdentifier(FormFile.self): return (.file, FormFile(filename: "", data: []))
         case ObjectIdentifier(UUID.self): return (.string, UUID())
         case ObjectIdentifier(URL.self): return (.string, URL(fileURLWithPath: "/"))
         case ObjectIdentifier(Date.self): return (.number, Date(timeIntervalSinceReferenceDate: 0))

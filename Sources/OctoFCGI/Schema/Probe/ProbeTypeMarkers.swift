@@ -9,6 +9,13 @@ extension Optional: OptionalProbing where Wrapped: Decodable {
     static var noneValue: Self { nil }
 }
 
+/// A field type that is an uploaded file (`FormFile`): its schema is
+/// `{"type": "string", "format": "binary"}`, and its decoder rejects a
+/// placeholder, so the type hands the probe a value of itself.
+package protocol FileFieldProbing: Decodable {
+    static var probeValue: Self { get }
+}
+
 /// Lets the probe see the element type of arrays and sets (both JSON arrays).
 protocol SequenceProbing {
     static var elementType: any Decodable.Type { get }

@@ -34,15 +34,33 @@ public enum FormPayload {
     static func head(json: [UInt8]) -> [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(4 + json.count)
-        IPCFrame.put(UInt32(json.count), &out)
+        LittleEndian.append(UInt32(json.count), to: &out)
         out.append(contentsOf: json)
         return out
+    }
+
+    /// The payload a service decodes `input` from, in two pieces to send one
+    /// after the other: a JSON body whole (and no tail), a form's head and the
+    /// request body its files point into.
+    package static func parts(of input: InferenceInput) -> (head: [UInt8], tail: [UInt8]) {
+        switch input {
+        case let .json(json): (json, [])
+        case let .form(fields, body): (head(json: fields), body)
+        }
+    }
+
+    /// The same payload in one buffer, for a caller that decodes it in process.
+    package static func joined(_ input: InferenceInput) -> [UInt8] {
+        switch input {
+        case let .json(json): json
+        case let .form(fields, body): head(json: fields) + body
+        }
     }
 
     /// Decodes `T` from a head and the body after it.
     public static func decode<T: Decodable>(_ type: T.Type, from payload: [UInt8]) throws -> T {
         guard payload.count >= 4 else { throw Malformed() }
-        let jsonLength = Int(IPCFrame.get(payload, 0) as UInt32)
+        let jsonLength = Int(LittleEndian.read(payload, at: 0) as UInt32)
         guard 4 + jsonLength <= payload.count else { throw Malformed() }
         let decoder = JSONDecoder()
         decoder.userInfo[filesKey] = Files(payload: payload, base: 4 + jsonLength)

@@ -35,7 +35,7 @@ public final class SharedStatus: @unchecked Sendable {
         guard fd >= 0 else { throw UnixSocket.Failure(call: "mkstemp \(dir)", code: errno) }
         template.withUnsafeBufferPointer { _ = unlink($0.baseAddress!) }
         guard ftruncate(fd, off_t(size)) == 0 else { throw UnixSocket.Failure(call: "ftruncate", code: errno) }
-        return try SharedStatus(fd: ProcessSpawner.moveHigh(fd))
+        return try SharedStatus(fd: Descriptor.moveHigh(fd))
     }
 
     /// Maps the page a parent handed down at ``inheritedFD`` (in a child).

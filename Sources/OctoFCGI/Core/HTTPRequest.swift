@@ -29,4 +29,11 @@ public struct HTTPRequest: Sendable {
         self.receivedAt = receivedAt
         self.client = client
     }
+
+    /// The path of a `REQUEST_URI` without its query: what a transport uses when
+    /// nginx sent no `DOCUMENT_URI` (`/` for none).
+    public static func path(fromRequestURI uri: String?) -> String {
+        guard let uri, !uri.isEmpty else { return "/" }
+        return String(uri.prefix { $0 != "?" })
+    }
 }

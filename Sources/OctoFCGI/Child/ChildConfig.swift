@@ -13,10 +13,6 @@ struct ChildConfig: Codable, Sendable {
         case responder
     }
 
-    enum TransportKind: String, Codable, Sendable {
-        case fastcgi, scgi
-    }
-
     var role: Role
     var index: Int
     var serviceName: String
