@@ -4,7 +4,7 @@ import OctoFCGI
 /// ``EchoService``'s `/infer`, answered in batches: shows (and lets the tests
 /// see) the model owner's dynamic batcher at work. Each answer says how many
 /// requests shared its `inferBatch` call. `fail` in any prompt fails the batch.
-public struct BatchEchoService: Service {
+public struct BatchEchoService: BatchingService {
     public typealias Input = EchoService.Input
 
     public struct Output: Codable, Sendable {
@@ -13,8 +13,6 @@ public struct BatchEchoService: Service {
     }
 
     public init() {}
-
-    public static var batchesInference: Bool { true }
 
     public func infer(_ input: Input) throws -> Output { try inferBatch([input])[0] }
 

@@ -3,15 +3,13 @@ import OctoFCGI
 
 /// ``EchoService`` plus a `storeAssets()` that writes a marker file at
 /// `$STORE_ASSETS_MARKER` recording the volume variables it saw (CONTRACT §6).
-public struct EchoServiceWithAssets: Service {
+public struct EchoServiceWithAssets: AssetStoringService {
     public typealias Input = EchoService.Input
     public typealias Output = EchoService.Output
 
     private var echo = EchoService()
 
     public init() {}
-
-    public static var storesAssets: Bool { true }
 
     public mutating func setup() async throws { try await echo.setup() }
 

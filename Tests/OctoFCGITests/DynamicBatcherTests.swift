@@ -133,8 +133,7 @@ extension DynamicBatcher<Int> {
 }
 
 @Suite struct BatchFanOutTests {
-    struct Doubler: Service {
-        static var batchesInference: Bool { true }
+    struct Doubler: BatchingService {
         func infer(_ input: Int) throws -> Int { input * 2 }
         func inferBatch(_ inputs: [Int]) throws -> [Int] {
             if inputs.contains(13) { throw HTTPError(status: 422, detail: "unlucky batch") }
@@ -154,7 +153,7 @@ extension DynamicBatcher<Int> {
         results.map {
             switch $0 {
             case let .output(json, _): String(decoding: json, as: UTF8.self)
-            case let .error(status, detail): "\(status) \(detail)"
+            case let .error(status, detail, _): "\(status) \(detail)"
             }
         }
     }

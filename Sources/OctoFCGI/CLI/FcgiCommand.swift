@@ -7,9 +7,10 @@ struct FcgiCommand: ParsableCommand {
         commandName: "fcgi", abstract: "Serve the service over FastCGI for nginx (supervisor + model owner + responders).")
 
     @OptionGroup var globals: GlobalOptions
+    @OptionGroup var listen: ListenOptions
     @OptionGroup var serve: ServeOptions
 
     func run() throws {
-        try serve.serve(transport: .fastcgi, globals: globals)
+        try listen.serve(serve, transport: .fastcgi, globals: globals)
     }
 }

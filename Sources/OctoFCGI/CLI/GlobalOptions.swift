@@ -9,12 +9,13 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "Which service of this binary to serve (default: the first).")
     var serviceClass: String?
 
-    var resolvedLogLevel: String {
-        logLevel ?? ProcessInfo.processInfo.environment["OCTOAI_LOG_LEVEL"] ?? "INFO"
+    /// `--log-level`, else `OCTOAI_LOG_LEVEL`, else INFO (``validate()`` refused anything else).
+    var resolvedLogLevel: LogLevel {
+        (logLevel ?? ProcessInfo.processInfo.environment["OCTOAI_LOG_LEVEL"]).flatMap(LogLevel.init(name:)) ?? .info
     }
 
     mutating func validate() throws {
-        if let level = logLevel ?? ProcessInfo.processInfo.environment["OCTOAI_LOG_LEVEL"], Logger.Level(octoName: level) == nil {
+        if let level = logLevel ?? ProcessInfo.processInfo.environment["OCTOAI_LOG_LEVEL"], LogLevel(name: level) == nil {
             throw ValidationError("invalid log level \"\(level)\"; use ERROR, WARNING, INFO or DEBUG")
         }
     }

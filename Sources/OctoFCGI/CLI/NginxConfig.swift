@@ -3,34 +3,34 @@ import Mustache
 /// The nginx configuration in front of `octoai`, rendered from one template:
 /// `deploy/nginx.conf` is this template with production values (a test keeps
 /// them equal), and `octoai run` renders it for a private, foreground nginx.
-public struct NginxConfig: Sendable {
+package struct NginxConfig: Sendable {
     /// `listen` argument: `80`, `127.0.0.1:8080`.
-    public var listen: String
+    package var listen: String
     /// Where octoai listens: `unix:/run/octoai/octo.sock` or `127.0.0.1:9000`.
-    public var upstream: String
+    package var upstream: String
     /// More backends beside `upstream` (several octoai replicas): nginx balances
     /// across them and fails over when one stops answering.
-    public var replicas: [String] = []
+    package var replicas: [String] = []
     /// nginx `worker_processes`.
-    public var workerProcesses: String
+    package var workerProcesses: String
     /// Idle upstream connections each nginx worker keeps. With `fastcgi_keep_conn on`
     /// every one of them pins a responder thread; octoai starts more threads when
     /// all are pinned (up to 8 x `--threads` per responder). Too few, and nginx opens
     /// and closes a connection for every request beyond them: at 16 concurrent
     /// requests, keeping 8 instead of 16 or 32 cost ~20% of the throughput
     /// (bench/RESULTS.md). The defaults follow ``keepalive(workerProcesses:workers:threads:)``.
-    public var keepalive: Int
+    package var keepalive: Int
     /// `client_max_body_size`, equal to octoai's `--max-body-size`.
-    public var maxBodySize: Int
+    package var maxBodySize: Int
     /// Client keep-alive (`octoai run --timeout-keep-alive`).
-    public var keepaliveTimeout: Int
+    package var keepaliveTimeout: Int
     /// For a private foreground nginx (`octoai run`, tests): its pid file, temp
     /// directories and `daemon off`; nil for a system nginx.
-    public var privatePrefix: String?
+    package var privatePrefix: String?
     /// How nginx speaks to octoai: `fastcgi` (`octoai fcgi`) or `scgi` (`octoai scgi`).
-    public var transport: TransportKind = .fastcgi
+    package var transport: TransportKind = .fastcgi
 
-    public init(listen: String, upstream: String, workerProcesses: String, keepalive: Int, maxBodySize: Int, keepaliveTimeout: Int = 75, privatePrefix: String? = nil) {
+    package init(listen: String, upstream: String, workerProcesses: String, keepalive: Int, maxBodySize: Int, keepaliveTimeout: Int = 75, privatePrefix: String? = nil) {
         self.listen = listen
         self.upstream = upstream
         self.workerProcesses = workerProcesses
@@ -41,7 +41,7 @@ public struct NginxConfig: Sendable {
     }
 
     /// The values `deploy/nginx.conf` is rendered with.
-    public static let production = NginxConfig(
+    package static let production = NginxConfig(
         listen: "80", upstream: "unix:/run/octoai/octo.sock", workerProcesses: "2",
         keepalive: keepalive(workerProcesses: 2, workers: ServeDefaults.workers, threads: ServeDefaults.threads),
         maxBodySize: ServeDefaults.maxBodySize)
@@ -54,12 +54,12 @@ public struct NginxConfig: Sendable {
     /// request (bench/RESULTS.md). Kept connections each pin a responder thread
     /// (octoai starts them beyond `threads`, up to 8 x `threads` per responder),
     /// which costs memory only: this is half of that bound.
-    public static func keepalive(workerProcesses: Int, workers: Int, threads: Int) -> Int {
+    package static func keepalive(workerProcesses: Int, workers: Int, threads: Int) -> Int {
         max(1, 4 * workers * threads / max(1, workerProcesses))
     }
 
 
-    public func render() throws -> String {
+    package func render() throws -> String {
         let template = try MustacheTemplate(string: NginxConfig.template)
         var values: [String: Any] = [
             "listen": listen, "upstream": upstream, "upstreams": [upstream] + replicas, "replicated": !replicas.isEmpty, "workerProcesses": workerProcesses, "keepalive": keepalive,

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import Synchronization
 
 /// The `octoai` command line for your own services, from one line in `main.swift`:
 ///
@@ -30,14 +31,30 @@ public enum OctoAI {
             exit(2)
         }
         if let child = ChildConfig.current() { runChild(child) }
+        if let backend = RunCommand.backendConfiguration() { runBackend(backend) }
         RootCommand.main()
         exit(0)
     }
 
+    /// The backend `octoai run` started: a supervisor, as `octoai fcgi` runs one.
+    static func runBackend(_ config: ServeConfiguration) -> Never {
+        LogSetup.bootstrap(level: config.logLevel)
+        guard let service = ServiceRegistry.find(config.service) else {
+            FileHandle.standardError.write(Data("octoai: unknown service \(config.service)\n".utf8))
+            exit(2)
+        }
+        do {
+            exit(try Supervisor(config: config, service: service).run())
+        } catch {
+            Logger.cli.error("\(String(describing: error))")
+            exit(1)
+        }
+    }
+
     static func runChild(_ config: ChildConfig) -> Never {
         LogSetup.bootstrap(level: config.logLevel)
-        guard let service = ServiceRegistry.find(config.serviceName) else {
-            FileHandle.standardError.write(Data("octoai: unknown service \(config.serviceName)\n".utf8))
+        guard let service = ServiceRegistry.find(config.service) else {
+            FileHandle.standardError.write(Data("octoai: unknown service \(config.service)\n".utf8))
             exit(2)
         }
         switch config.role {
@@ -50,9 +67,11 @@ public enum OctoAI {
 /// The services compiled into this binary. Set once in ``OctoAI/main(services:)``
 /// before anything else runs, read-only afterwards.
 enum ServiceRegistry {
-    nonisolated(unsafe) private static var services: [ServiceDescriptor] = []
+    private static let installed = Mutex<[ServiceDescriptor]>([])
 
-    static func install(_ list: [ServiceDescriptor]) { services = list }
+    static func install(_ list: [ServiceDescriptor]) { installed.withLock { $0 = list } }
+
+    static var services: [ServiceDescriptor] { installed.withLock { $0 } }
 
     static func find(_ name: String) -> ServiceDescriptor? { services.first { $0.name == name } }
 
@@ -70,25 +89,11 @@ enum ServiceRegistry {
 
 enum LogSetup {
     /// Logs go to stderr; stdout carries only a command's own output.
-    static func bootstrap(level: String) {
-        let logLevel = Logger.Level(octoName: level) ?? .info
+    static func bootstrap(level: LogLevel) {
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = logLevel
+            handler.logLevel = level.logger
             return handler
-        }
-    }
-}
-
-extension Logger.Level {
-    /// `ERROR`, `WARNING`, `INFO`, `DEBUG`, case-insensitive (the seed's names).
-    init?(octoName: String) {
-        switch octoName.uppercased() {
-        case "ERROR": self = .error
-        case "WARNING", "WARN": self = .warning
-        case "INFO": self = .info
-        case "DEBUG": self = .debug
-        default: return nil
         }
     }
 }

@@ -14,19 +14,15 @@ struct RunCommand: ParsableCommand {
     @OptionGroup var globals: GlobalOptions
 
     @Option(help: "HTTP port nginx listens on (127.0.0.1).")
-    var port: Int = 8080
-
-    @Option(help: "true: a separate model-owner process runs the model; false: sync mode.")
-    var asyncEnable: ClickBool = ClickBool(true)
+    var port: Int = ServeDefaults.port
 
     @Option(help: "Client keep-alive timeout, seconds.")
-    var timeoutKeepAlive: Int = 900
+    var timeoutKeepAlive: Int = ServeDefaults.keepAliveTimeout
 
-    @Option(help: "Responder processes.")
-    var workers: Int = ServeDefaults.workers
+    @OptionGroup var serve: ServeOptions
 
-    @Option(help: "Threads per responder.")
-    var threads: Int = ServeDefaults.threads
+    /// The environment variable the backend process finds its configuration in.
+    static let backendEnvironmentKey = "OCTOAI_SERVE"
 
     func run() throws {
         let service = try globals.start()
@@ -37,28 +33,35 @@ struct RunCommand: ParsableCommand {
         }
         let directory = try Self.makeDirectory()
         let socket = directory + "/octoai.sock"
-        let config = NginxConfig(
-            listen: "127.0.0.1:\(port)", upstream: "unix:" + socket, workerProcesses: "1", keepalive: NginxConfig.keepalive(workerProcesses: 1, workers: workers, threads: threads),
-            maxBodySize: ServeDefaults.maxBodySize, keepaliveTimeout: timeoutKeepAlive, privatePrefix: directory)
-        try config.render().write(toFile: directory + "/nginx.conf", atomically: true, encoding: .utf8)
+        let config = try serve.configuration(endpoint: .unix(path: socket, mode: 0o666), transport: .fastcgi, service: service, globals: globals)
+        let nginxConfig = NginxConfig(
+            listen: "127.0.0.1:\(port)", upstream: "unix:" + socket, workerProcesses: "1",
+            keepalive: NginxConfig.keepalive(workerProcesses: 1, workers: config.workers, threads: config.threads),
+            maxBodySize: config.maxBodySize, keepaliveTimeout: timeoutKeepAlive, privatePrefix: directory)
+        try nginxConfig.render().write(toFile: directory + "/nginx.conf", atomically: true, encoding: .utf8)
 
         AssetVolume.exportVariables(for: service)
         SignalPolicy.install()
-        let environment = ProcessInfo.processInfo.environment
-        let backend = try ProcessSpawner.spawn(
-            path: ProcessSpawner.executablePath,
-            arguments: [
-                "octoai", "--log-level", globals.resolvedLogLevel, "--service-class", service.name, "fcgi", "--socket", socket,
-                "--socket-mode", "0666", "--async-enable", asyncEnable.value ? "true" : "false",
-                "--workers", String(workers), "--threads", String(threads),
-            ],
-            environment: environment)
+        var environment = ProcessInfo.processInfo.environment
+        environment[Self.backendEnvironmentKey] = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
+        // The backend is this binary serving `config` as `octoai fcgi` would: the
+        // configuration travels whole, never re-spelled as command-line flags.
+        let backend = try ProcessSpawner.spawn(path: ProcessSpawner.executablePath, arguments: ["octoai: supervisor"], environment: environment)
+        environment[Self.backendEnvironmentKey] = nil
         let server = try ProcessSpawner.spawn(
             path: nginx, arguments: ["nginx", "-p", directory, "-c", directory + "/nginx.conf", "-e", "stderr"], environment: environment)
         Logger.cli.info("serving \(service.name) on http://127.0.0.1:\(port)/ (nginx pid \(server), octoai pid \(backend)); Ctrl-C stops")
         let code = ForegroundPair(first: server, second: backend).wait()
         try? FileManager.default.removeItem(atPath: directory)
         if code != 0 { throw ExitCode(code) }
+    }
+
+    /// In the backend `run` started: the configuration it was handed, once
+    /// (removed from the environment so the supervisor's children do not see it).
+    static func backendConfiguration() -> ServeConfiguration? {
+        guard let json = ProcessInfo.processInfo.environment[backendEnvironmentKey] else { return nil }
+        unsetenv(backendEnvironmentKey)
+        return try? JSONDecoder().decode(ServeConfiguration.self, from: Data(json.utf8))
     }
 
     /// `OCTOAI_NGINX` when set (a specific build), else the first nginx on PATH or in the sbin directories.

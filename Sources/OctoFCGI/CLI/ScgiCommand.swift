@@ -7,9 +7,10 @@ struct ScgiCommand: ParsableCommand {
         commandName: "scgi", abstract: "Serve the service over SCGI for nginx (supervisor + model owner + responders).")
 
     @OptionGroup var globals: GlobalOptions
+    @OptionGroup var listen: ListenOptions
     @OptionGroup var serve: ServeOptions
 
     func run() throws {
-        try serve.serve(transport: .scgi, globals: globals)
+        try listen.serve(serve, transport: .scgi, globals: globals)
     }
 }

@@ -1,25 +1,15 @@
 import ArgumentParser
 import Foundation
 
-/// The options of `octoai fcgi` (and its SCGI twin).
+/// The serving options of `octoai fcgi`, `scgi` and `run` (one group, so the
+/// one-command path reaches every configuration the backend has): they become one
+/// ``ServeConfiguration``. Where to listen is ``ListenOptions``.
 struct ServeOptions: ParsableArguments {
-    @Option(help: "Unix-domain socket to listen on for nginx.")
-    var socket: String?
-
-    @Option(help: "HOST:PORT to listen on instead of a socket (for a remote nginx).")
-    var listen: String?
-
-    @Option(help: "Permissions of the socket file, octal (nginx's user must be able to connect).")
-    var socketMode: String = "0660"
-
-    @Option(help: "Group to give the socket file (e.g. nginx's, with --socket-mode 0660).")
-    var socketGroup: String?
-
     @Option(help: "Serve the /docs page (false: 404).")
-    var docs: ClickBool = ClickBool(true)
+    var docs: ClickBool = ClickBool(ServeDefaults.docs)
 
     @Option(help: "Serve Prometheus metrics at /metrics (false: 404).")
-    var metrics: ClickBool = ClickBool(true)
+    var metrics: ClickBool = ClickBool(ServeDefaults.metrics)
 
     /// One process by default (``ServeDefaults/workers``); each extra responder
     /// costs ~13 MB RSS.
@@ -30,7 +20,7 @@ struct ServeOptions: ParsableArguments {
     var threads: Int = ServeDefaults.threads
 
     @Option(help: "true: a separate model-owner process runs the model; false: each responder runs it (the seed's sync mode).")
-    var asyncEnable: ClickBool = ClickBool(true)
+    var asyncEnable: ClickBool = ClickBool(ServeDefaults.asyncEnable)
 
     @Option(help: "Largest request body in bytes; larger ones get 413 (keep equal to nginx's client_max_body_size).")
     var maxBodySize: Int = ServeDefaults.maxBodySize
@@ -51,10 +41,10 @@ struct ServeOptions: ParsableArguments {
     var maxQueue: Int = ServeDefaults.maxQueue
 
     @Option(help: "Seconds an inference may take; past it the client gets 504, and the process running a call stuck past it (the model owner; the responder in sync mode) is replaced (0: no limit).")
-    var requestTimeout: Double = 0
+    var requestTimeout: Double = ServeDefaults.requestTimeout
 
     @Option(help: "Inference calls the model runs at once; more than 1 only for services that declare themselves thread-safe.")
-    var modelConcurrency: Int = 1
+    var modelConcurrency: Int = ServeDefaults.modelConcurrency
 
     @Option(help: "Largest batch of /infer requests given to a service that batches (1: no batching).")
     var maxBatchSize: Int = ServeDefaults.maxBatchSize
@@ -63,15 +53,12 @@ struct ServeOptions: ParsableArguments {
     var maxBatchDelayMs: Double = ServeDefaults.maxBatchDelayMilliseconds
 
     @Option(help: "Seconds in-flight requests may take to finish on SIGTERM.")
-    var drainTimeout: Double = 30
+    var drainTimeout: Double = ServeDefaults.drainTimeout
 
     @Option(help: "How many times to retry a failing setup() (with backoff) before exiting 1.")
-    var setupRetries: Int = 0
+    var setupRetries: Int = ServeDefaults.setupRetries
 
     mutating func validate() throws {
-        guard (socket == nil) != (listen == nil) else { throw ValidationError("give exactly one of --socket PATH or --listen HOST:PORT") }
-        guard UInt32(socketMode, radix: 8) != nil else { throw ValidationError("--socket-mode must be octal, e.g. 0660") }
-        if let listen { _ = try Self.parseListen(listen) }
         guard workers >= 1, workers <= 256 else { throw ValidationError("--workers must be 1...256") }
         guard threads >= 1, threads <= 1024 else { throw ValidationError("--threads must be 1...1024") }
         guard maxBodySize > 0 else { throw ValidationError("--max-body-size must be positive") }
@@ -85,56 +72,34 @@ struct ServeOptions: ParsableArguments {
         guard maxQueue >= 0 else { throw ValidationError("--max-queue must be >= 0") }
         guard requestTimeout >= 0 else { throw ValidationError("--request-timeout must be >= 0") }
         guard setupRetries >= 0 else { throw ValidationError("--setup-retries must be >= 0") }
-    }
-
-    static func parseListen(_ value: String) throws -> (String, UInt16) {
-        guard let colon = value.lastIndex(of: ":"), let port = UInt16(value[value.index(after: colon)...]), port > 0 else {
-            throw ValidationError("--listen must be HOST:PORT, e.g. 127.0.0.1:9000")
-        }
-        return (String(value[..<colon]), port)
-    }
-
-    /// Runs the supervisor for the selected service until it stops (`fcgi`, `scgi`).
-    func serve(transport: TransportKind, globals: GlobalOptions) throws {
-        let service = try globals.start()
-        try check(for: service)
-        AssetVolume.exportVariables(for: service)
-        let config = try supervisorConfig(transport: transport, logLevel: globals.resolvedLogLevel)
-        let code = try Supervisor(config: config, service: service).run()
-        if code != 0 { throw ExitCode(code) }
-    }
-
-    /// Checks the options that depend on the service.
-    func check(for service: ServiceDescriptor) throws {
         guard modelConcurrency >= 1 else { throw ValidationError("--model-concurrency must be >= 1") }
+    }
+
+    /// The configuration for `service`, listening at `endpoint`. Fails on what
+    /// depends on the service: more concurrency than it allows.
+    func configuration(endpoint: ServeConfiguration.Endpoint, transport: TransportKind, service: ServiceDescriptor, globals: GlobalOptions) throws -> ServeConfiguration {
         guard modelConcurrency <= service.maxConcurrency else {
             throw ValidationError(
                 "--model-concurrency \(modelConcurrency): \(service.name) allows at most \(service.maxConcurrency) concurrent calls (its maxConcurrency)")
         }
-    }
-
-    func supervisorConfig(transport: TransportKind, logLevel: String) throws -> SupervisorConfig {
-        let endpoint: SupervisorConfig.Endpoint
-        if let socket {
-            endpoint = .unix(path: socket, mode: UInt32(socketMode, radix: 8)!)
-        } else {
-            let (host, port) = try Self.parseListen(listen!)
-            endpoint = .tcp(host: host, port: port)
-        }
-        var config = SupervisorConfig(
-            endpoint: endpoint, workers: workers, threads: threads, asyncEnable: asyncEnable.value, maxBodySize: maxBodySize,
-            drainTimeout: drainTimeout, setupRetries: setupRetries, logLevel: logLevel)
+        var config = ServeConfiguration(endpoint: endpoint, service: service.name)
         config.transport = transport
-        config.maxQueue = maxQueue
-        config.requestTimeout = requestTimeout
-        config.maxBatchSize = maxBatchSize
-        config.modelConcurrency = modelConcurrency
-        config.socketGroup = socketGroup
-        config.docs = docs.value
-        config.metrics = metrics.value
-        config.maxBatchDelayMilliseconds = maxBatchDelayMs
+        config.logLevel = globals.resolvedLogLevel
+        config.workers = workers
+        config.threads = threads
+        config.asyncEnable = asyncEnable.value
+        config.maxBodySize = maxBodySize
         config.maxHeaders = maxHeaders
         config.contentLimits = ContentLimits(maxFormParts: maxFormParts, maxPartSize: maxPartSize, maxJSONValues: maxJsonValues)
+        config.maxQueue = maxQueue
+        config.requestTimeout = requestTimeout
+        config.modelConcurrency = modelConcurrency
+        config.maxBatchSize = maxBatchSize
+        config.maxBatchDelayMilliseconds = maxBatchDelayMs
+        config.drainTimeout = drainTimeout
+        config.setupRetries = setupRetries
+        config.docs = docs.value
+        config.metrics = metrics.value
         return config
     }
 }

@@ -6,7 +6,11 @@ import Glibc
 
 /// Everything a child process needs, handed down in the `OCTOAI_CHILD`
 /// environment variable (JSON) so its command line can be just its title
-/// (`octoai: responder 2`), as php-fpm's are.
+/// (`octoai: responder 2`), as php-fpm's are: its role, and the serving
+/// configuration as the supervisor was given it. The JSON is flat (the
+/// configuration's keys beside `role`, `index` and `ownerSocket`), so a model
+/// owner written in another language reads it without knowing our nesting.
+@dynamicMemberLookup
 struct ChildConfig: Codable, Sendable {
     enum Role: String, Codable, Sendable {
         case modelOwner = "model-owner"
@@ -15,31 +19,37 @@ struct ChildConfig: Codable, Sendable {
 
     var role: Role
     var index: Int
-    var serviceName: String
-    var logLevel: String
-    var asyncEnable: Bool
     /// The model owner's internal socket (inside a 0700 runtime directory).
     var ownerSocket: String
-    var transport: TransportKind
-    var threads: Int
-    var maxBodySize: Int
-    var drainTimeout: Double
-    /// `--max-queue` (0: unbounded).
-    var maxQueue: Int
-    /// `--request-timeout` in seconds (0: none).
-    var requestTimeout: Double
-    /// `--max-batch-size` and `--max-batch-delay-ms` (in seconds here).
-    var maxBatchSize: Int
-    /// `--model-concurrency`: inference threads (async) or concurrent calls per responder (sync).
-    var modelConcurrency: Int
-    /// Whether responders serve `/docs`, and count answers and serve `/metrics`.
-    var docs: Bool
-    var metrics: Bool
-    var maxBatchDelay: Double
-    /// `--max-headers` (responders).
-    var maxHeaders: Int
-    /// `--max-form-parts`, `--max-part-size`, `--max-json-values` (responders).
-    var contentLimits: ContentLimits
+    var serve: ServeConfiguration
+
+    init(role: Role, index: Int, ownerSocket: String, serve: ServeConfiguration) {
+        self.role = role
+        self.index = index
+        self.ownerSocket = ownerSocket
+        self.serve = serve
+    }
+
+    /// The serving options read as the child's own (`config.threads`).
+    subscript<T>(dynamicMember keyPath: KeyPath<ServeConfiguration, T>) -> T { serve[keyPath: keyPath] }
+
+    private enum CodingKeys: String, CodingKey { case role, index, ownerSocket }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        role = try container.decode(Role.self, forKey: .role)
+        index = try container.decode(Int.self, forKey: .index)
+        ownerSocket = try container.decode(String.self, forKey: .ownerSocket)
+        serve = try ServeConfiguration(from: decoder)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try serve.encode(to: encoder)
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(role, forKey: .role)
+        try container.encode(index, forKey: .index)
+        try container.encode(ownerSocket, forKey: .ownerSocket)
+    }
 
     static let environmentKey = "OCTOAI_CHILD"
 

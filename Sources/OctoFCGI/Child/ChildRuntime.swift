@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -21,17 +22,18 @@ enum ChildRuntime {
     /// Runs async work to completion from a plain thread (children are driven
     /// by blocking threads; only service hooks are async).
     static func runBlocking(_ body: @escaping @Sendable () async throws -> Void) throws {
-        let box = ErrorBox()
+        let failure = ErrorBox()
         let done = DispatchSemaphore(value: 0)
         Task {
-            do { try await body() } catch { box.error = error }
+            do { try await body() } catch { failure.error.withLock { $0 = error } }
             done.signal()
         }
         done.wait()
-        if let error = box.error { throw error }
+        if let error = failure.error.withLock({ $0 }) { throw error }
     }
 
-    private final class ErrorBox: @unchecked Sendable {
-        var error: (any Error)?
+    /// What the task threw, for the thread that waits for it.
+    private final class ErrorBox: Sendable {
+        let error = Mutex<(any Error)?>(nil)
     }
 }

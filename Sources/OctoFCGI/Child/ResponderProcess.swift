@@ -46,7 +46,7 @@ enum ResponderProcess {
     }
 
     static func makeTransport(_ config: ChildConfig) -> any Transport {
-        let limits = TransportLimits(maxBodySize: config.maxBodySize, maxHeaders: config.maxHeaders)
+        let limits = config.transportLimits
         switch config.transport {
         case .fastcgi: return FastCGITransport(listenFD: InheritedFD.listener, threads: config.threads, limits: limits)
         case .scgi:

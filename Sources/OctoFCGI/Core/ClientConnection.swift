@@ -14,11 +14,11 @@ import Darwin
 /// request per connection anyway. So the connection's read side hanging up is
 /// the client having gone. nginx never half-closes an upstream connection while a
 /// request is outstanding, so a hang-up is never a client still waiting.
-public struct ClientConnection: Sendable {
+package struct ClientConnection: Sendable {
     /// The connection's descriptor, owned by the transport; only polled here.
-    public var fd: Int32
+    package var fd: Int32
 
-    public init(fd: Int32) { self.fd = fd }
+    package init(fd: Int32) { self.fd = fd }
 
     #if os(Linux)
     /// `POLLRDHUP` (Linux): the peer closed or shut down its writing side. Not
@@ -29,7 +29,7 @@ public struct ClientConnection: Sendable {
     #endif
 
     /// Whether the peer has hung up, checked without waiting.
-    public var isGone: Bool {
+    package var isGone: Bool {
         var pfd = pollfd(fd: fd, events: Self.hangUpEvents, revents: 0)
         return poll(&pfd, 1, 0) == 1 && Self.hungUp(pfd.revents)
     }
@@ -39,13 +39,13 @@ public struct ClientConnection: Sendable {
     }
 
     /// What ended a ``wait(readable:client:until:)``.
-    public enum Wait: Sendable, Equatable {
+    package enum Wait: Sendable, Equatable {
         case readable, timedOut, clientGone
     }
 
     /// Waits until `fd` is readable (or broken: the read reports it), `client`
     /// hangs up, or the monotonic `deadline` (ns; nil: none) passes.
-    public static func wait(readable fd: Int32, client: ClientConnection?, until deadline: UInt64?) -> Wait {
+    package static func wait(readable fd: Int32, client: ClientConnection?, until deadline: UInt64?) -> Wait {
         var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0)]
         if let client { fds.append(pollfd(fd: client.fd, events: hangUpEvents, revents: 0)) }
         while true {

@@ -4,9 +4,9 @@
 extension HTTPResponse {
     /// 503: the model cannot take the call now (its process died, is restarting,
     /// or has not finished `setup()`); worth retrying shortly.
-    public static let modelUnavailable = detail(503, "Model unavailable", headers: [("Retry-After", "1")])
+    package static let modelUnavailable = detail(503, "Model unavailable", headers: [("Retry-After", "1")])
     /// 504: `--request-timeout` passed before the answer was ready.
-    public static let inferenceTimedOut = detail(504, "Inference timed out")
+    package static let inferenceTimedOut = detail(504, "Inference timed out")
     /// 503: `--max-queue` calls already wait for the model.
-    public static let overloaded = detail(503, "Overloaded", headers: [("Retry-After", "1")])
+    package static let overloaded = detail(503, "Overloaded", headers: [("Retry-After", "1")])
 }

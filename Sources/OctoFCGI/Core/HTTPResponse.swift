@@ -1,12 +1,12 @@
 /// One answer, independent of the transport that writes it.
-public struct HTTPResponse: Sendable {
-    public var status: Int
+package struct HTTPResponse: Sendable {
+    package var status: Int
     /// Headers besides `Status`, `Content-Type` and `Content-Length`.
-    public var headers: [(String, String)]
-    public var contentType: String
-    public var body: [UInt8]
+    package var headers: [(String, String)]
+    package var contentType: String
+    package var body: [UInt8]
 
-    public init(status: Int, contentType: String = "application/json", headers: [(String, String)] = [], body: [UInt8]) {
+    package init(status: Int, contentType: String = "application/json", headers: [(String, String)] = [], body: [UInt8]) {
         self.status = status
         self.contentType = contentType
         self.headers = headers
@@ -14,24 +14,24 @@ public struct HTTPResponse: Sendable {
     }
 
     /// A JSON answer.
-    public static func json(_ status: Int, _ value: JSONValue, headers: [(String, String)] = []) -> HTTPResponse {
+    package static func json(_ status: Int, _ value: JSONValue, headers: [(String, String)] = []) -> HTTPResponse {
         HTTPResponse(status: status, headers: headers, body: value.bytes)
     }
 
     /// `{"detail": message}`, FastAPI's error shape.
-    public static func detail(_ status: Int, _ message: String, headers: [(String, String)] = []) -> HTTPResponse {
+    package static func detail(_ status: Int, _ message: String, headers: [(String, String)] = []) -> HTTPResponse {
         json(status, ["detail": .string(message)], headers: headers)
     }
 
     /// 499 (nginx's code for a client that closed its connection): the answer to
     /// a request dropped, unrun, because its client went away. Nobody reads it;
     /// it is what the logs and `/metrics` count.
-    public static let clientClosedRequest = detail(499, "Client closed request")
+    package static let clientClosedRequest = detail(499, "Client closed request")
 
     /// The CGI response head (`Status:` line and headers) both transports write,
     /// assembled as bytes: it is written for every answer, and building it through
     /// string interpolation cost more than the rest of the write (`bench/PROFILE.md`).
-    public func cgiHead(extraHeaders: [(String, String)]) -> [UInt8] {
+    package func cgiHead(extraHeaders: [(String, String)]) -> [UInt8] {
         var head: [UInt8] = []
         head.reserveCapacity(96 + contentType.utf8.count)
         head.append(contentsOf: "Status: ".utf8)
@@ -68,24 +68,77 @@ public struct HTTPResponse: Sendable {
         out[start...].reverse()
     }
 
+    /// The reason phrase of `status`: the IANA registry's (422 keeps FastAPI's
+    /// "Unprocessable Entity", 499 is nginx's own), else the phrase of its class.
     static func reason(_ status: Int) -> String {
         switch status {
+        case 100: "Continue"
+        case 101: "Switching Protocols"
+        case 102: "Processing"
+        case 103: "Early Hints"
         case 200: "OK"
+        case 201: "Created"
+        case 202: "Accepted"
+        case 203: "Non-Authoritative Information"
+        case 204: "No Content"
+        case 205: "Reset Content"
+        case 206: "Partial Content"
+        case 207: "Multi-Status"
+        case 208: "Already Reported"
+        case 226: "IM Used"
+        case 300: "Multiple Choices"
+        case 301: "Moved Permanently"
+        case 302: "Found"
+        case 303: "See Other"
+        case 304: "Not Modified"
+        case 305: "Use Proxy"
         case 307: "Temporary Redirect"
+        case 308: "Permanent Redirect"
         case 400: "Bad Request"
+        case 401: "Unauthorized"
+        case 402: "Payment Required"
+        case 403: "Forbidden"
         case 404: "Not Found"
         case 405: "Method Not Allowed"
+        case 406: "Not Acceptable"
+        case 407: "Proxy Authentication Required"
         case 408: "Request Timeout"
+        case 409: "Conflict"
+        case 410: "Gone"
+        case 411: "Length Required"
+        case 412: "Precondition Failed"
         case 413: "Content Too Large"
+        case 414: "URI Too Long"
+        case 415: "Unsupported Media Type"
+        case 416: "Range Not Satisfiable"
+        case 417: "Expectation Failed"
+        case 421: "Misdirected Request"
         case 422: "Unprocessable Entity"
-        case 431: "Request Header Fields Too Large"
-        case 499: "Client Closed Request"
+        case 423: "Locked"
+        case 424: "Failed Dependency"
+        case 425: "Too Early"
+        case 426: "Upgrade Required"
+        case 428: "Precondition Required"
         case 429: "Too Many Requests"
+        case 431: "Request Header Fields Too Large"
+        case 451: "Unavailable For Legal Reasons"
+        case 499: "Client Closed Request"
         case 500: "Internal Server Error"
+        case 501: "Not Implemented"
         case 502: "Bad Gateway"
         case 503: "Service Unavailable"
         case 504: "Gateway Timeout"
-        default: "Status"
+        case 505: "HTTP Version Not Supported"
+        case 506: "Variant Also Negotiates"
+        case 507: "Insufficient Storage"
+        case 508: "Loop Detected"
+        case 510: "Not Extended"
+        case 511: "Network Authentication Required"
+        case 100..<200: "Informational"
+        case 200..<300: "Success"
+        case 300..<400: "Redirection"
+        case 400..<500: "Client Error"
+        default: "Server Error"
         }
     }
 }

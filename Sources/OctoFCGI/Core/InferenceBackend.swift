@@ -4,7 +4,7 @@
 /// In async mode it is `ModelOwnerClient` (framed IPC to the model owner); in
 /// sync mode `InProcessBackend` (the service runs in the responder). Tests can
 /// put anything here.
-public protocol InferenceBackend: Sendable {
+package protocol InferenceBackend: Sendable {
     /// Runs endpoint `endpoint` (index into the service's endpoint list, `/infer`
     /// first) on `input`. Blocks the calling transport thread. A backend that makes
     /// the call wait (a queue, a busy model) drops it, unrun, if `client` hangs up
@@ -14,7 +14,7 @@ public protocol InferenceBackend: Sendable {
 
 /// A request body once the responder has validated it, in the form the model's
 /// side decodes.
-public enum InferenceInput: Sendable {
+package enum InferenceInput: Sendable {
     /// The normalised JSON body (defaults filled in, lax values coerced).
     case json([UInt8])
     /// A `multipart/form-data` body: its text fields and file descriptors as JSON
@@ -24,7 +24,7 @@ public enum InferenceInput: Sendable {
 }
 
 /// What came back from the model.
-public enum InferenceOutcome: Sendable {
+package enum InferenceOutcome: Sendable {
     /// The encoded `Output` and the CPU time the model spent on it.
     case output(json: [UInt8], cpuNanoseconds: UInt64)
     /// An answer to send as is (service error, 500, 503...).
@@ -32,7 +32,7 @@ public enum InferenceOutcome: Sendable {
 }
 
 /// Where the responder reads the lifecycle state from.
-public protocol LifecycleStatusSource: Sendable {
+package protocol LifecycleStatusSource: Sendable {
     var state: LifecycleState { get }
 }
 

@@ -1,7 +1,7 @@
 /// The server's lifecycle, with the Python seed's state names (CONTRACT §3).
 ///
 /// Only `running` serves inference and answers `/healthcheck` with 200.
-public enum LifecycleState: Int, Sendable, CaseIterable, CustomStringConvertible {
+package enum LifecycleState: Int, Sendable, CaseIterable, CustomStringConvertible {
     case uninitialized = 0
     /// The model owner process is starting.
     case launchPredictLoop = 1
@@ -12,7 +12,7 @@ public enum LifecycleState: Int, Sendable, CaseIterable, CustomStringConvertible
     case stopped = 5
 
     /// The name clients see in `/healthcheck` and 503 bodies.
-    public var name: String {
+    package var name: String {
         switch self {
         case .uninitialized: "UNINITIALIZED"
         case .launchPredictLoop: "LAUNCH_PREDICT_LOOP"
@@ -23,5 +23,5 @@ public enum LifecycleState: Int, Sendable, CaseIterable, CustomStringConvertible
         }
     }
 
-    public var description: String { name }
+    package var description: String { name }
 }

@@ -10,7 +10,9 @@ import Glibc
 /// with one atomic load is both truthful (the supervisor's write is visible at
 /// once, no polling interval) and free (no syscall, no IPC per health check).
 /// The page lives in an unlinked file the children inherit at a fixed descriptor.
-public final class SharedStatus: @unchecked Sendable {
+/// `Sendable` unchecked because its one stored pointer is to memory that is only
+/// ever read and written through atomics.
+package final class SharedStatus: @unchecked Sendable {
     /// The descriptor children find the page at.
     static let inheritedFD: Int32 = 4
     /// Room for the state and for the metrics every process adds to (``SharedMetrics``).
@@ -27,7 +29,7 @@ public final class SharedStatus: @unchecked Sendable {
     private let base: UnsafeMutableRawPointer
 
     /// Creates a new page (in the supervisor).
-    public static func create() throws -> SharedStatus {
+    package static func create() throws -> SharedStatus {
         // An unlinked temporary file: nothing to clean up, nobody else can open it.
         let dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp"
         var template = Array("\(dir)/octoai-status-XXXXXX".utf8CString)
@@ -60,7 +62,7 @@ public final class SharedStatus: @unchecked Sendable {
     }
 
     /// The lifecycle state as last published by the supervisor.
-    public var state: LifecycleState {
+    package var state: LifecycleState {
         get { LifecycleState(rawValue: atomic(.state).load(ordering: .acquiring)) ?? .uninitialized }
         set { atomic(.state).store(newValue.rawValue, ordering: .releasing) }
     }

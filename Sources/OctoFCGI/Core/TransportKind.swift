@@ -1,5 +1,5 @@
 /// The wire protocol between nginx and octoai's responders.
-public enum TransportKind: String, Codable, Sendable, CaseIterable {
+package enum TransportKind: String, Codable, Sendable, CaseIterable {
     /// FastCGI (`octoai fcgi`, nginx `fastcgi_pass`), through libfcgi.
     case fastcgi
     /// SCGI (`octoai scgi`, nginx `scgi_pass`): one request per connection.

@@ -3,13 +3,13 @@ import Glibc
 #endif
 
 /// Limits every transport enforces before the router sees a request.
-public struct TransportLimits: Sendable {
+package struct TransportLimits: Sendable {
     /// Largest request body accepted; larger ones get 413 JSON.
-    public var maxBodySize: Int
+    package var maxBodySize: Int
     /// Most request header lines (the `HTTP_*` params nginx forwards); more get 431 JSON.
-    public var maxHeaders: Int
+    package var maxHeaders: Int
 
-    public init(maxBodySize: Int, maxHeaders: Int = ServeDefaults.maxHeaders) {
+    package init(maxBodySize: Int, maxHeaders: Int = ServeDefaults.maxHeaders) {
         self.maxBodySize = maxBodySize
         self.maxHeaders = maxHeaders
     }

@@ -11,7 +11,7 @@ import Foundation
 /// when all are pinned so a new connection is never starved (see `acceptLoop`).
 /// deploy/nginx.conf lets nginx keep up to 4 x `threads` connections: fewer
 /// than it has requests in flight, and it would open one per request instead.
-public final class FastCGITransport: Transport, @unchecked Sendable {
+package final class FastCGITransport: Transport {
     let listenFD: Int32
     let threads: Int
     let limits: TransportLimits
@@ -21,11 +21,11 @@ public final class FastCGITransport: Transport, @unchecked Sendable {
     private let total = ManagedAtomic<Int>(0)
     private let spare = ManagedAtomic<Int>(0)
 
-    public func beginClosing() { closing.store(true, ordering: .releasing) }
+    package func beginClosing() { closing.store(true, ordering: .releasing) }
 
-    public var inFlight: Int { active.load(ordering: .acquiring) }
+    package var inFlight: Int { active.load(ordering: .acquiring) }
 
-    public init(listenFD: Int32, threads: Int, limits: TransportLimits) {
+    package init(listenFD: Int32, threads: Int, limits: TransportLimits) {
         self.listenFD = listenFD
         self.threads = max(1, threads)
         self.limits = limits
@@ -33,7 +33,7 @@ public final class FastCGITransport: Transport, @unchecked Sendable {
 
     /// `FCGX_Init` must run after ``SignalPolicy/install()``: it installs its own
     /// handlers for SIGPIPE, SIGUSR1 and SIGTERM wherever it finds the default.
-    public func start(handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws {
+    package func start(handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws {
         guard FCGX_Init() == 0 else { throw ConfigurationError("FCGX_Init failed") }
         for _ in 0..<threads { spawnThread(handler) }
     }

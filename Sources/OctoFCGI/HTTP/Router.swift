@@ -3,7 +3,7 @@ import Logging
 /// The HTTP contract (CONTRACT §1–§2) for one request: routing, validation,
 /// built-in pages, the answer shape. Transports call ``handle(_:)`` from their own
 /// threads; everything here is immutable and safe to share.
-public final class Router: Sendable {
+package final class Router: Sendable {
     enum Route: Sendable {
         case root, healthcheck, openAPI, docs, metrics
         case endpoint(Int)
@@ -46,7 +46,7 @@ public final class Router: Sendable {
     /// `docs: false` leaves `/docs` out (404), for operators who expose no
     /// documentation; without `metrics` there is no `/metrics` either. `limits`
     /// bounds what a body may hold (413 past them), before the model sees it.
-    public init(
+    package init(
         api: APIDescription, status: any LifecycleStatusSource, asyncEnable: Bool, backend: any InferenceBackend, logger: Logger,
         replicaName: String? = nil, docs: Bool = true, metrics: SharedMetrics? = nil, limits: ContentLimits = .default
     ) {
@@ -70,7 +70,7 @@ public final class Router: Sendable {
     }
 
     /// Answers one request. Never throws: every failure is a JSON answer.
-    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+    package func handle(_ request: HTTPRequest) -> HTTPResponse {
         requestMetrics.begin()
         let route = routes[request.path]
         var response = self.route(request, route)
@@ -165,7 +165,7 @@ public final class Router: Sendable {
     }
 
     /// 503 for inference while the state is not `RUNNING` (CONTRACT §2), at once.
-    public static func notRunning(_ state: LifecycleState) -> HTTPResponse {
+    package static func notRunning(_ state: LifecycleState) -> HTTPResponse {
         .json(503, ["status": .string(state.name)], headers: [("Retry-After", "1")])
     }
 }

@@ -5,17 +5,17 @@
 /// Errors carry the byte offset and the message Python's `json` module gives, so
 /// a `json_invalid` answer reads exactly as FastAPI's does. Written over raw bytes
 /// without Foundation: it runs on every request.
-public enum JSONParser {
+package enum JSONParser {
     /// Why and where a body is not JSON.
-    public struct Failure: Error, Sendable, Equatable {
+    package struct Failure: Error, Sendable, Equatable {
         /// Byte offset of the error.
-        public var offset: Int
+        package var offset: Int
         /// Python `json` style message, e.g. `Expecting value`.
-        public var message: String
+        package var message: String
         /// The document may be valid but holds more values than allowed.
-        public var exceedsLimit: Bool
+        package var exceedsLimit: Bool
 
-        public init(offset: Int, message: String, exceedsLimit: Bool = false) {
+        package init(offset: Int, message: String, exceedsLimit: Bool = false) {
             self.offset = offset
             self.message = message
             self.exceedsLimit = exceedsLimit
@@ -24,12 +24,12 @@ public enum JSONParser {
 
     /// How deep arrays and objects may nest: deeper documents are refused rather
     /// than risking the responder's stack.
-    public static let maxDepth = 512
+    package static let maxDepth = 512
 
     /// Parses one JSON document (surrounding whitespace allowed, nothing else).
     /// Past `maxValues` values (scalars, arrays and objects, at any depth) it
     /// stops with a failure that ``Failure/exceedsLimit``.
-    public static func parse(_ bytes: [UInt8], maxValues: Int = .max) throws(Failure) -> JSONValue {
+    package static func parse(_ bytes: [UInt8], maxValues: Int = .max) throws(Failure) -> JSONValue {
         let result: Result<JSONValue, Failure> = bytes.withUnsafeBufferPointer { buffer in
             var reader = JSONReader(buffer: buffer, maxValues: maxValues)
             do throws(Failure) {

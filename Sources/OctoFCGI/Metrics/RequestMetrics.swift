@@ -1,5 +1,5 @@
 import CoreMetrics
-import Foundation
+import Synchronization
 
 /// The responder's instruments, through swift-metrics: answers by route and
 /// status code, how long inference requests took, and requests in flight.
@@ -7,13 +7,13 @@ import Foundation
 /// Counters for each (route, code) pair are made on first use and kept, so the
 /// hot path does one dictionary lookup instead of building a metric (and its
 /// dimension array) per request.
-final class RequestMetrics: @unchecked Sendable {
+final class RequestMetrics: Sendable {
     /// Route labels by route index (``SharedMetrics/builtInRoutes`` then the endpoints).
     let routes: [String]
     private let inFlight = Meter(label: MetricName.inFlight)
     private let duration = CoreMetrics.Timer(label: MetricName.requestDuration)
-    private let lock = NSLock()
-    private var counters: [Int: Counter] = [:]
+    /// The counter of each route and status seen so far (made on first use).
+    private let counters = Mutex<[Int: Counter]>([:])
 
     init(endpoints: [String]) {
         routes = SharedMetrics.builtInRoutes + endpoints
@@ -32,11 +32,11 @@ final class RequestMetrics: @unchecked Sendable {
 
     private func counter(route: Int, status: Int) -> Counter {
         let key = route << 16 | (status & 0xFFFF)
-        lock.lock()
-        defer { lock.unlock() }
-        if let counter = counters[key] { return counter }
-        let counter = Counter(label: MetricName.requests, dimensions: [("route", routes[route]), ("code", String(status))])
-        counters[key] = counter
-        return counter
+        return counters.withLock { counters in
+            if let counter = counters[key] { return counter }
+            let counter = Counter(label: MetricName.requests, dimensions: [("route", routes[route]), ("code", String(status))])
+            counters[key] = counter
+            return counter
+        }
     }
 }

@@ -23,7 +23,7 @@ import Atomics
 /// merged across processes. Counters and gauges alone could be replayed into a
 /// fresh registry per scrape, but rendering half the families one way and half
 /// another buys nothing, so the renderer writes the text format itself.
-public struct SharedMetrics: Sendable {
+package struct SharedMetrics: Sendable {
     let page: SharedStatus
 
     /// Status codes counted on their own; anything else counts as `other`.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A service method running on a thread of its own, so that its caller can stop
 /// waiting for it.
@@ -8,20 +9,19 @@ import Foundation
 /// here instead; the transport thread answers 504 at the deadline, as async mode
 /// does, and ``StuckCallWatchdog`` replaces the responder if the method never
 /// returns. Without a timeout nothing needs this hop, and calls run in place.
-final class AbandonableCall: @unchecked Sendable {
+final class AbandonableCall: Sendable {
     private let done = DispatchSemaphore(value: 0)
-    // Written on the method's thread before `done` is signalled, read after waiting for it.
-    private var result: Result<() throws -> [UInt8], any Error> = .failure(CancellationError())
-    private var cpuNanoseconds: UInt64 = 0
+    /// Written on the method's thread before `done` is signalled, read after waiting for it.
+    private let outcome = Mutex<(result: Result<PreparedCall.Encode, any Error>, cpuNanoseconds: UInt64)>((.failure(CancellationError()), 0))
 
     /// Starts `prepared.run()`; `finished` runs on the same thread once it returns
     /// (the caller may have stopped waiting by then: it gives the model back).
     init(_ prepared: PreparedCall, finished: @escaping @Sendable () -> Void) {
-        nonisolated(unsafe) let prepared = prepared
         DispatchQueue.global().async { [self] in
             let start = MonotonicClock.threadCPUNanoseconds()
-            result = Result { try prepared.run() }
-            cpuNanoseconds = MonotonicClock.threadCPUNanoseconds() &- start
+            let result = Result { try prepared.run() }
+            let cpu = MonotonicClock.threadCPUNanoseconds() &- start
+            outcome.withLock { $0 = (result, cpu) }
             finished()
             done.signal()
         }
@@ -29,8 +29,8 @@ final class AbandonableCall: @unchecked Sendable {
 
     /// What the method returned (the encoder of its output, or its error) and the
     /// CPU time it took; nil if it has not returned by `deadline` (``MonotonicClock``).
-    func wait(until deadline: UInt64) -> (result: Result<() throws -> [UInt8], any Error>, cpuNanoseconds: UInt64)? {
+    func wait(until deadline: UInt64) -> (result: Result<PreparedCall.Encode, any Error>, cpuNanoseconds: UInt64)? {
         guard done.wait(untilMonotonic: deadline) == .success else { return nil }
-        return (result, cpuNanoseconds)
+        return outcome.withLock { $0 }
     }
 }

@@ -17,6 +17,9 @@ import Foundation
 /// when nothing waits ahead of it and a slot is free: that saves handing it to
 /// an inference thread (a wake-up and a context switch per call, see
 /// `bench/PROFILE.md`). Slots bound the calls running at once either way.
+///
+/// `Sendable` unchecked because the threads wait for jobs on a condition variable
+/// (`NSCondition`; `Mutex` has no waiting), which guards every stored `var`.
 final class DynamicBatcher<Job>: @unchecked Sendable {
     private let condition = NSCondition()
     /// Waiting jobs from `head` on; slots before it are taken and emptied (nil),

@@ -9,8 +9,9 @@
 /// request  = u32 length | u8 kind=1 (call) | u64 request id | u16 endpoint
 ///            | u32 timeout ms (0 = none) | payload
 /// cancel   = u32 length=9 | u8 kind=2 (cancel) | u64 request id
-/// response = u32 length | u8 kind (0x11 = output, 0x12 = error) | u64 request id
-///            | u16 HTTP status | u64 model CPU ns | payload
+/// response = u32 length | u8 kind (0x11 = output, 0x12 = error, 0x13 = answer)
+///            | u64 request id | u16 HTTP status | u64 model CPU ns | payload
+/// answer payload = u32 headers length | headers as JSON [[name, value], ...] | JSON body
 /// ```
 /// The timeout lets the owner skip a call whose client has already been told
 /// 504 while it waited in the queue, and notice a call stuck past it.
@@ -22,8 +23,10 @@
 /// longer knows whether an answer will come; the owner likewise drops the
 /// waiting calls of any connection that closes.
 /// `length` counts the bytes after itself. A request's payload is the validated,
-/// normalised JSON input; a response's is the encoded `Output` (kind 0x11) or the
-/// client-facing detail message (kind 0x12). Anything malformed closes the connection:
+/// normalised JSON input; a response's is the encoded `Output` (kind 0x11), the
+/// client-facing detail message (kind 0x12), or a whole answer to send as it is,
+/// with its headers (kind 0x13: an ``HTTPError`` with headers; a Python service's
+/// 422 or `HTTPException`). Anything malformed closes the connection:
 /// the peer then answers its request with 503, never hangs.
 enum IPCFrame {
     static let requestHeaderSize = 4 + 1 + 8 + 2 + 4
@@ -37,6 +40,7 @@ enum IPCFrame {
         case cancel = 2
         case output = 0x11
         case error = 0x12
+        case answer = 0x13
     }
 
     struct Request {
@@ -116,9 +120,33 @@ enum IPCFrame {
 
     /// Reads one response; nil on EOF or a malformed frame.
     static func readResponse(_ reader: IPCFrameReader) -> Response? {
-        let size: (UInt8) -> Int? = { kind in Kind(rawValue: kind).map { $0 == .output || $0 == .error } == true ? responseHeaderSize : nil }
+        let size: (UInt8) -> Int? = { kind in Kind(rawValue: kind).map { $0.rawValue >= Kind.output.rawValue } == true ? responseHeaderSize : nil }
         guard let (header, payload) = reader.readFrame(headerSize: size), let kind = Kind(rawValue: header[4]) else { return nil }
         return Response(kind: kind, id: get(header, 5), status: get(header, 13), cpuNanoseconds: get(header, 15), payload: payload)
+    }
+
+    /// The payload of an answer frame (kind 0x13) carrying `response`'s headers and body.
+    static func answerPayload(_ response: HTTPResponse) -> [UInt8] {
+        let headers = JSONValue.array(response.headers.map { .array([.string($0.0), .string($0.1)]) }).bytes
+        var out: [UInt8] = []
+        out.reserveCapacity(4 + headers.count + response.body.count)
+        put(UInt32(headers.count), &out)
+        out.append(contentsOf: headers)
+        out.append(contentsOf: response.body)
+        return out
+    }
+
+    /// The answer an answer frame carries; nil when its payload is malformed.
+    static func answer(status: UInt16, payload: [UInt8]) -> HTTPResponse? {
+        guard payload.count >= 4 else { return nil }
+        let length = Int(get(payload, 0) as UInt32)
+        guard 4 + length <= payload.count, case let .array(pairs)? = try? JSONParser.parse(Array(payload[4..<4 + length])) else { return nil }
+        var headers: [(String, String)] = []
+        for pair in pairs {
+            guard case let .array(items) = pair, items.count == 2, case let .string(name) = items[0], case let .string(value) = items[1] else { return nil }
+            headers.append((name, value))
+        }
+        return HTTPResponse(status: Int(status), headers: headers, body: Array(payload[(4 + length)...]))
     }
 
     /// The cancel frame for call `id`.

@@ -1,5 +1,6 @@
 import CoreMetrics
 import Foundation
+import Synchronization
 
 /// Sync mode (`--async-enable false`): the responder runs the service itself,
 /// as the seed's sync mode does, one call at a time per `maxConcurrency`.
@@ -10,7 +11,7 @@ import Foundation
 /// still waiting for the model or running: then the method runs on a thread of
 /// its own (``AbandonableCall``), and ``StuckCallWatchdog`` restarts this
 /// responder if the method never returns, as it restarts a stuck model owner.
-final class InProcessBackend: InferenceBackend, @unchecked Sendable {
+final class InProcessBackend: InferenceBackend {
     private let runner: InferenceRunner
     private let slots: DispatchSemaphore
     /// `--request-timeout` in nanoseconds; 0 waits for as long as the method takes.
@@ -19,11 +20,17 @@ final class InProcessBackend: InferenceBackend, @unchecked Sendable {
     private let maxQueue: Int
     private let watchdog: StuckCallWatchdog
     private let cancelled = Counter(label: MetricName.requestsCancelled)
-    private let lock = NSLock()
-    private var ready = false
-    /// The watchdog's slot numbers not held by a running call.
-    private var freeSlots: [Int]
-    private var waiting = 0
+    /// What the calls share, under one lock.
+    private struct State {
+        /// Whether `setup()` has returned in this process.
+        var ready = false
+        /// The watchdog's slot numbers not held by a running call.
+        var freeSlots: [Int]
+        /// Calls waiting for a slot.
+        var waiting = 0
+    }
+
+    private let state: Mutex<State>
 
     /// Names this process's failed calls in the log (the model owner numbers its calls the same way).
     private let requestID = UInt64(getpid()) << 32
@@ -34,7 +41,7 @@ final class InProcessBackend: InferenceBackend, @unchecked Sendable {
         self.maxQueue = maxQueue
         self.timeout = UInt64(max(0, min(requestTimeout, 4_000_000)) * 1e9)
         self.watchdog = StuckCallWatchdog(slots: maxConcurrency, logger: runner.logger, process: "responder")
-        self.freeSlots = Array(0..<maxConcurrency)
+        self.state = Mutex(State(freeSlots: Array(0..<maxConcurrency)))
     }
 
     /// Lets the watchdog end this process when a call is stuck past its timeout
@@ -45,15 +52,7 @@ final class InProcessBackend: InferenceBackend, @unchecked Sendable {
 
     /// Called once `setup()` returned in this process.
     func markReady() {
-        lock.lock()
-        ready = true
-        lock.unlock()
-    }
-
-    private var isReady: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return ready
+        state.withLock { $0.ready = true }
     }
 
     /// Only the service method holds a slot: the input is decoded before taking
@@ -61,7 +60,7 @@ final class InProcessBackend: InferenceBackend, @unchecked Sendable {
     /// The CPU time reported still covers all three, as it did in one piece. A
     /// call that waited for a slot is dropped, unrun, if its client went away meanwhile.
     func call(endpoint: Int, input: InferenceInput, client: ClientConnection?) -> InferenceOutcome {
-        guard isReady else { return .failure(.modelUnavailable) }
+        guard state.withLock({ $0.ready }) else { return .failure(.modelUnavailable) }
         let start = MonotonicClock.threadCPUNanoseconds()
         let deadline = timeout > 0 ? MonotonicClock.nanoseconds() + timeout : nil
         do {
@@ -76,7 +75,7 @@ final class InProcessBackend: InferenceBackend, @unchecked Sendable {
                 cancelled.increment()
                 return .failure(.clientClosedRequest)
             }
-            let encode: () throws -> [UInt8]
+            let encode: PreparedCall.Encode
             var methodCPU: UInt64 = 0
             if let deadline {
                 guard let ran = runAbandonable(prepared, deadline: deadline) else { return .failure(.inferenceTimedOut) }
@@ -98,18 +97,13 @@ final class InProcessBackend: InferenceBackend, @unchecked Sendable {
     /// A free slot is taken at once; otherwise the call queues, if there is room.
     private func takeSlot(until deadline: UInt64?) -> SlotWait {
         if slots.wait(timeout: .now()) == .success { return .taken }
-        lock.lock()
-        guard maxQueue == 0 || waiting < maxQueue else {
-            lock.unlock()
-            return .overloaded
+        let queued = state.withLock { state in
+            guard maxQueue == 0 || state.waiting < maxQueue else { return false }
+            state.waiting += 1
+            return true
         }
-        waiting += 1
-        lock.unlock()
-        defer {
-            lock.lock()
-            waiting -= 1
-            lock.unlock()
-        }
+        guard queued else { return .overloaded }
+        defer { state.withLock { $0.waiting -= 1 } }
         guard let deadline else {
             slots.wait()
             return .taken
@@ -119,16 +113,12 @@ final class InProcessBackend: InferenceBackend, @unchecked Sendable {
 
     /// Runs the method on another thread under the watchdog; nil at the deadline.
     /// The slot is given back when the method returns, not when the caller stops waiting.
-    private func runAbandonable(_ prepared: PreparedCall, deadline: UInt64) -> (result: Result<() throws -> [UInt8], any Error>, cpuNanoseconds: UInt64)? {
-        lock.lock()
-        let slot = freeSlots.removeLast()
-        lock.unlock()
+    private func runAbandonable(_ prepared: PreparedCall, deadline: UInt64) -> (result: Result<PreparedCall.Encode, any Error>, cpuNanoseconds: UInt64)? {
+        let slot = state.withLock { $0.freeSlots.removeLast() }
         watchdog.begin(slot: slot, deadline: deadline)
         let call = AbandonableCall(prepared) { [self] in
             watchdog.end(slot: slot)
-            lock.lock()
-            freeSlots.append(slot)
-            lock.unlock()
+            state.withLock { $0.freeSlots.append(slot) }
             slots.signal()
         }
         return call.wait(until: deadline)

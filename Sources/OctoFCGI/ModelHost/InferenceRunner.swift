@@ -9,7 +9,8 @@ struct InferenceRunner: Sendable {
 
     enum Result {
         case output([UInt8], cpuNanoseconds: UInt64)
-        case error(status: Int, detail: String)
+        /// The service's ``HTTPError`` (its headers too), or a generic 500.
+        case error(status: Int, detail: String, headers: [(name: String, value: String)] = [])
     }
 
     func run(endpoint: Int, input: [UInt8], requestID: UInt64) -> Result {
@@ -37,7 +38,7 @@ struct InferenceRunner: Sendable {
     }
 
     func failure(_ error: any Error, requestID: UInt64) -> Result {
-        if let error = error as? HTTPError { return .error(status: error.status, detail: error.detail) }
+        if let error = error as? HTTPError { return .error(status: error.status.code, detail: error.detail, headers: error.headers) }
         logger.error("request \(String(requestID, radix: 16)) failed: \(String(describing: error))")
         return .error(status: 500, detail: "Internal Server Error")
     }
@@ -48,7 +49,7 @@ extension InferenceRunner.Result {
     var outcome: InferenceOutcome {
         switch self {
         case let .output(json, cpu): .output(json: json, cpuNanoseconds: cpu)
-        case let .error(status, detail): .failure(.detail(status, detail))
+        case let .error(status, detail, headers): .failure(.detail(status, detail, headers: headers.map { ($0.name, $0.value) }))
         }
     }
 }

@@ -1,5 +1,6 @@
 import CoreMetrics
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -11,10 +12,12 @@ import Glibc
 /// A dead owner never makes a client hang: a connection the owner closed (crash,
 /// `kill -9`) ends the read at once with EOF, and a socket nobody listens on
 /// refuses the connect at once. Both become a 503 the router passes on.
-final class ModelOwnerClient: InferenceBackend, @unchecked Sendable {
+final class ModelOwnerClient: InferenceBackend {
     /// One persistent connection and its frame reader (which may hold bytes
-    /// already read), used by one call at a time.
-    private final class PooledConnection {
+    /// already read), used by one call at a time: `Sendable` unchecked because the
+    /// reader's buffer is only touched by the call that checked the connection out
+    /// of the pool (under its lock) and until it checks it back in.
+    private final class PooledConnection: @unchecked Sendable {
         let fd: Int32
         let generation: Int
         let reader: IPCFrameReader
@@ -30,15 +33,19 @@ final class ModelOwnerClient: InferenceBackend, @unchecked Sendable {
     /// `--request-timeout` in milliseconds; 0 waits for as long as the owner lives.
     let timeoutMilliseconds: UInt32
     private let cancelled = Counter(label: MetricName.requestsCancelled)
-    private let lock = NSLock()
-    private var idle: [PooledConnection] = []
-    private var nextID: UInt64
+    /// Idle connections, and the id of the last call made.
+    private struct Pool {
+        var idle: [PooledConnection] = []
+        var lastID: UInt64
+    }
+
+    private let pool: Mutex<Pool>
 
     init(socketPath: String, status: SharedStatus, requestTimeout: Double = 0) {
         self.socketPath = socketPath
         self.status = status
         self.timeoutMilliseconds = UInt32(max(0, min(requestTimeout, 4_000_000)) * 1000)
-        self.nextID = UInt64(getpid()) << 32
+        self.pool = Mutex(Pool(lastID: UInt64(getpid()) << 32))
     }
 
     /// Sends the call and waits for its answer, its timeout, or `client` hanging
@@ -83,6 +90,7 @@ final class ModelOwnerClient: InferenceBackend, @unchecked Sendable {
         checkIn(c)
         switch response.kind {
         case .output: return .output(json: response.payload, cpuNanoseconds: response.cpuNanoseconds)
+        case .answer: return .failure(IPCFrame.answer(status: response.status, payload: response.payload) ?? .modelUnavailable)
         default:
             let status = Int(response.status)
             let headers = status == 503 ? [("Retry-After", "1")] : []
@@ -104,19 +112,20 @@ final class ModelOwnerClient: InferenceBackend, @unchecked Sendable {
 
     private func checkOut() -> (UInt64, PooledConnection?) {
         let generation = status.ownerGeneration
-        lock.lock()
-        defer { lock.unlock() }
-        nextID &+= 1
-        while let c = idle.popLast() {
-            if c.generation == generation { return (nextID, c) }
-            close(c.fd)
+        var stale: [PooledConnection] = []
+        let taken: (UInt64, PooledConnection?) = pool.withLock { pool in
+            pool.lastID &+= 1
+            while let c = pool.idle.popLast() {
+                if c.generation == generation { return (pool.lastID, c) }
+                stale.append(c)
+            }
+            return (pool.lastID, nil)
         }
-        return (nextID, nil)
+        for c in stale { close(c.fd) }
+        return taken
     }
 
     private func checkIn(_ c: PooledConnection) {
-        lock.lock()
-        idle.append(c)
-        lock.unlock()
+        pool.withLock { $0.idle.append(c) }
     }
 }

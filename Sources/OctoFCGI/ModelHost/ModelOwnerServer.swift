@@ -1,6 +1,7 @@
 import CoreMetrics
 import Foundation
 import Logging
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -10,21 +11,20 @@ import Glibc
 /// internal socket, reads framed calls, runs them in arrival order on
 /// `maxConcurrency` inference threads, and writes each answer back on the
 /// connection it came from.
-final class ModelOwnerServer: @unchecked Sendable {
+final class ModelOwnerServer: Sendable {
     /// One responder connection. Writes are locked so answers from different
     /// inference threads never interleave on the wire. The descriptor is closed
     /// when the last job holding the connection is done, never earlier: a number
     /// closed while a job still meant to answer on it could be reused by a new
     /// connection, and the answer would go to the wrong responder.
-    final class Connection: @unchecked Sendable {
+    final class Connection: Sendable {
         let fd: Int32
-        let writeLock = NSLock()
+        /// Held while an answer is written: the right to write on `fd`.
+        private let writing = Mutex(())
         init(fd: Int32) { self.fd = fd }
         deinit { close(fd) }
         func send(_ bytes: [UInt8]) {
-            writeLock.lock()
-            _ = UnixSocket.writeAll(fd, bytes)
-            writeLock.unlock()
+            writing.withLock { _ in _ = UnixSocket.writeAll(fd, bytes) }
         }
     }
 
@@ -186,8 +186,11 @@ extension ModelOwnerServer.Job {
         switch result {
         case let .output(json, cpu):
             response = IPCFrame.Response(kind: .output, id: request.id, status: 200, cpuNanoseconds: cpu, payload: json)
-        case let .error(status, detail):
+        case let .error(status, detail, headers) where headers.isEmpty:
             response = IPCFrame.Response(kind: .error, id: request.id, status: UInt16(status), cpuNanoseconds: 0, payload: Array(detail.utf8))
+        case let .error(status, detail, headers):
+            let answer = HTTPResponse.detail(status, detail, headers: headers.map { ($0.name, $0.value) })
+            response = IPCFrame.Response(kind: .answer, id: request.id, status: UInt16(status), cpuNanoseconds: 0, payload: IPCFrame.answerPayload(answer))
         }
         connection.send(IPCFrame.encode(response))
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -12,17 +13,17 @@ import Glibc
 /// runs past its `--request-timeout` plus a grace period, the process exits; the
 /// supervisor restarts it (fresh `setup()`), and the calls queued behind the
 /// stuck one get 503 through their closed connections instead of waiting forever.
-final class StuckCallWatchdog: @unchecked Sendable {
+final class StuckCallWatchdog: Sendable {
     /// Extra time a call may take past its timeout before the process gives up on it.
     static let grace: UInt64 = 2_000_000_000
-    private let lock = NSLock()
-    private var deadlines: [UInt64]
+    /// Per slot, when its call counts as stuck (0: no call, or one without a deadline).
+    private let deadlines: Mutex<[UInt64]>
     private let logger: Logger
     private let process: String
 
     /// Watches `slots` calls at once; `process` names what is restarted, in the log.
     init(slots: Int, logger: Logger, process: String) {
-        self.deadlines = Array(repeating: 0, count: slots)
+        self.deadlines = Mutex(Array(repeating: 0, count: slots))
         self.logger = logger
         self.process = process
     }
@@ -40,22 +41,16 @@ final class StuckCallWatchdog: @unchecked Sendable {
     }
 
     func begin(slot: Int, deadline: UInt64?) {
-        lock.lock()
-        deadlines[slot] = deadline.map { $0 + Self.grace } ?? 0
-        lock.unlock()
+        deadlines.withLock { $0[slot] = deadline.map { $0 + Self.grace } ?? 0 }
     }
 
     func end(slot: Int) {
-        lock.lock()
-        deadlines[slot] = 0
-        lock.unlock()
+        deadlines.withLock { $0[slot] = 0 }
     }
 
     private func check() {
         let now = MonotonicClock.nanoseconds()
-        lock.lock()
-        let stuck = deadlines.contains { $0 != 0 && now > $0 }
-        lock.unlock()
+        let stuck = deadlines.withLock { $0.contains { $0 != 0 && now > $0 } }
         guard stuck else { return }
         logger.error("an inference call is stuck past --request-timeout plus \(Self.grace / 1_000_000_000) s; exiting so the supervisor restarts the \(process)")
         _exit(3)

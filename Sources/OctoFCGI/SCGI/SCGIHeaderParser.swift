@@ -1,6 +1,6 @@
 /// Why an SCGI request header was refused. Every malformed input maps to one of
 /// these (never a crash), so the transport can log one line and close.
-public enum SCGIHeaderError: Error, Equatable, Sendable {
+package enum SCGIHeaderError: Error, Equatable, Sendable {
     /// The bytes so far are a valid prefix: more are needed (at EOF: a truncated request).
     case incomplete
     /// The netstring length is missing, not decimal, or has a leading zero.
@@ -20,20 +20,20 @@ public enum SCGIHeaderError: Error, Equatable, Sendable {
 }
 
 /// A parsed SCGI request header.
-public struct SCGIHeader: Equatable, Sendable {
+package struct SCGIHeader: Equatable, Sendable {
     /// `CONTENT_LENGTH`: how many body bytes follow the header.
-    public var contentLength: Int
+    package var contentLength: Int
     /// All pairs, in order (a name sent twice keeps both; ``value(_:)`` returns the first).
-    public var pairs: [(name: String, value: String)]
+    package var pairs: [(name: String, value: String)]
     /// Bytes the header occupied, trailing comma included: the body starts here.
-    public var byteCount: Int
+    package var byteCount: Int
 
     /// The first value of `name`, if sent.
-    public func value(_ name: String) -> String? {
+    package func value(_ name: String) -> String? {
         pairs.first { $0.name == name }?.value
     }
 
-    public static func == (lhs: SCGIHeader, rhs: SCGIHeader) -> Bool {
+    package static func == (lhs: SCGIHeader, rhs: SCGIHeader) -> Bool {
         lhs.contentLength == rhs.contentLength && lhs.byteCount == rhs.byteCount
             && lhs.pairs.count == rhs.pairs.count && zip(lhs.pairs, rhs.pairs).allSatisfy { $0.name == $1.name && $0.value == $1.value }
     }
@@ -45,12 +45,12 @@ public struct SCGIHeader: Equatable, Sendable {
 /// socket. Duplicate names are tolerated (nginx forwards a repeated client header
 /// as a repeated `HTTP_*` pair), values need not be valid UTF-8 (they are decoded
 /// leniently): nginx is trusted for framing, not for content.
-public enum SCGIHeaderParser {
+package enum SCGIHeaderParser {
     /// 64 KiB: well above nginx's largest client header buffers (4 x 8 KiB by default).
-    public static let defaultMaxHeaderSize = 64 * 1024
+    package static let defaultMaxHeaderSize = 64 * 1024
 
     /// Parses the header at the start of `bytes` (which may also hold body bytes).
-    public static func parse(_ bytes: [UInt8], maxHeaderSize: Int = defaultMaxHeaderSize) throws(SCGIHeaderError) -> SCGIHeader {
+    package static func parse(_ bytes: [UInt8], maxHeaderSize: Int = defaultMaxHeaderSize) throws(SCGIHeaderError) -> SCGIHeader {
         let (length, colon) = try netstringLength(bytes, maxHeaderSize: maxHeaderSize)
         let start = colon + 1
         let (end, overflow) = start.addingReportingOverflow(length)

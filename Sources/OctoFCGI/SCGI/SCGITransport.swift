@@ -12,7 +12,7 @@ import Glibc
 /// block in `accept` and `recv`) accepts on the shared listening socket, serves one
 /// request and closes: SCGI has one request per connection and nginx cannot keep
 /// SCGI connections alive, so no thread is ever pinned by an idle nginx connection.
-public final class SCGITransport: Transport, @unchecked Sendable {
+package final class SCGITransport: Transport {
     let listenFD: Int32
     let threads: Int
     let limits: TransportLimits
@@ -21,14 +21,14 @@ public final class SCGITransport: Transport, @unchecked Sendable {
     let logger: Logger
     private let active = ManagedAtomic<Int>(0)
 
-    public var inFlight: Int { active.load(ordering: .acquiring) }
+    package var inFlight: Int { active.load(ordering: .acquiring) }
 
     /// SCGI closes every connection after its answer already.
-    public func beginClosing() {}
+    package func beginClosing() {}
 
     /// `receiveTimeout` bounds every receive and send on a connection (seconds):
     /// nginx sends a buffered request at once, so only a broken peer comes near it.
-    public init(
+    package init(
         listenFD: Int32, threads: Int, limits: TransportLimits, maxHeaderSize: Int = SCGIHeaderParser.defaultMaxHeaderSize,
         receiveTimeout: Double = 30, logger: Logger = Logger(label: "octoai.scgi")
     ) {
@@ -40,7 +40,7 @@ public final class SCGITransport: Transport, @unchecked Sendable {
         self.logger = logger
     }
 
-    public func start(handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws {
+    package func start(handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws {
         for _ in 0..<threads {
             let thread = Thread { [self] in self.acceptLoop(handler) }
             thread.stackSize = 1 << 20

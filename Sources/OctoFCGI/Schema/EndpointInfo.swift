@@ -1,17 +1,17 @@
 /// What the HTTP side needs to know about one `POST` route, independent of the
 /// service's Swift types: where it is and the shapes it takes and gives.
-public struct EndpointInfo: Sendable, Equatable {
+package struct EndpointInfo: Sendable, Equatable {
     /// The route, e.g. `/infer`.
-    public var path: String
+    package var path: String
     /// Prefix of OpenAPI component names: `""` for `/infer` (`Input`, `Output`),
     /// `Tokenize` for `/tokenize` (`TokenizeInput`, `TokenizeOutput`).
-    public var componentPrefix: String
-    public var input: SchemaNode
-    public var output: SchemaNode
+    package var componentPrefix: String
+    package var input: SchemaNode
+    package var output: SchemaNode
     /// The body is `multipart/form-data` (file parts and text fields), not JSON.
-    public var isForm: Bool
+    package var isForm: Bool
 
-    public init(path: String, componentPrefix: String, input: SchemaNode, output: SchemaNode, isForm: Bool = false) {
+    package init(path: String, componentPrefix: String, input: SchemaNode, output: SchemaNode, isForm: Bool = false) {
         self.path = path
         self.componentPrefix = componentPrefix
         self.input = input
@@ -22,14 +22,14 @@ public struct EndpointInfo: Sendable, Equatable {
 
 /// The whole HTTP surface of a service, from which the OpenAPI document, the docs
 /// page and the usage examples are generated.
-public struct APIDescription: Sendable, Equatable {
+package struct APIDescription: Sendable, Equatable {
     /// The document title (the service name).
-    public var title: String
-    public var version: String
+    package var title: String
+    package var version: String
     /// `/infer` first, then the extra endpoints in declaration order.
-    public var endpoints: [EndpointInfo]
+    package var endpoints: [EndpointInfo]
 
-    public init(title: String, version: String = "0.1.0", endpoints: [EndpointInfo]) {
+    package init(title: String, version: String = "0.1.0", endpoints: [EndpointInfo]) {
         self.title = title
         self.version = version
         self.endpoints = endpoints

@@ -3,9 +3,9 @@
 /// The document is a pure function of the description (ordered keys, sorted
 /// components), so `octoai api-schema` and `GET /openapi.json` are byte-identical
 /// and diffs between versions show only real changes.
-public enum OpenAPIGenerator {
+package enum OpenAPIGenerator {
     /// The whole document: `/`, `/healthcheck`, then each endpoint's `POST`.
-    public static func document(for api: APIDescription) -> JSONValue {
+    package static func document(for api: APIDescription) -> JSONValue {
         var emitter = JSONSchemaEmitter()
         for (name, schema) in OpenAPIFixedSchemas.all { emitter.addFixed(name, schema) }
         let names = reserveNames(api.endpoints, in: &emitter)

@@ -3,7 +3,7 @@
 /// It is derived from the Swift type (see ``SchemaProbe``), never written by hand,
 /// and is the single source for three consumers: request validation in the
 /// responder, the JSON Schema in the OpenAPI document, and the docs/usage examples.
-public indirect enum SchemaNode: Sendable, Equatable {
+package indirect enum SchemaNode: Sendable, Equatable {
     case string
     case integer
     case number
@@ -26,30 +26,30 @@ public indirect enum SchemaNode: Sendable, Equatable {
 }
 
 /// A named record type: its fields in declaration order.
-public struct ObjectSchema: Sendable, Equatable {
+package struct ObjectSchema: Sendable, Equatable {
     /// The Swift type name (`Input`, `Nested`), used for component names and error messages.
-    public var name: String
-    public var fields: [SchemaField]
+    package var name: String
+    package var fields: [SchemaField]
 
-    public init(name: String, fields: [SchemaField]) {
+    package init(name: String, fields: [SchemaField]) {
         self.name = name
         self.fields = fields
     }
 }
 
 /// One field of an ``ObjectSchema``.
-public struct SchemaField: Sendable, Equatable {
+package struct SchemaField: Sendable, Equatable {
     /// The JSON key.
-    public var name: String
-    public var schema: SchemaNode
+    package var name: String
+    package var schema: SchemaNode
     /// A field is required when it has no default and is not optional (pydantic's rule).
-    public var required: Bool
+    package var required: Bool
     /// The JSON value used when the client omits the field.
-    public var defaultValue: JSONValue?
+    package var defaultValue: JSONValue?
     /// A human description (from the field's doc comment, when the type uses `@Schema`).
-    public var description: String?
+    package var description: String?
 
-    public init(name: String, schema: SchemaNode, required: Bool, defaultValue: JSONValue? = nil, description: String? = nil) {
+    package init(name: String, schema: SchemaNode, required: Bool, defaultValue: JSONValue? = nil, description: String? = nil) {
         self.name = name
         self.schema = schema
         self.required = required

@@ -6,10 +6,10 @@
 /// faces; so instead of reading declarations we watch what the decoder is asked
 /// for. Defaults and doc comments, which `init(from:)` cannot reveal, come from
 /// `@Schema` (``SchemaDescribed``).
-public enum SchemaProbe {
+package enum SchemaProbe {
     /// The schema of `type`. Never traps: whatever a type's decoding reveals before
     /// it fails is kept, and a type that reveals nothing is `.any`.
-    public static func schema<T: Decodable>(of type: T.Type) -> SchemaNode {
+    package static func schema<T: Decodable>(of type: T.Type) -> SchemaNode {
         ProbeSession().probe(T.self).node
     }
 }

@@ -11,13 +11,13 @@ import Foundation
 /// `{"output", "analytics"}` shape as `/infer`.
 public struct Endpoint<S: Service>: Sendable {
     /// The route, e.g. `/tokenize`.
-    public let path: String
+    package let path: String
     /// Prefix of the OpenAPI component names (`Tokenize` → `TokenizeInput`).
-    public let componentPrefix: String
+    package let componentPrefix: String
     let inputSchema: SchemaNode
     let outputSchema: SchemaNode
     /// Whether the body is `multipart/form-data` (see ``form(_:_:)``).
-    public let isForm: Bool
+    package let isForm: Bool
     /// Decodes a body into a call of the method; see ``PreparedCall``.
     let prepare: @Sendable (S, [UInt8]) throws -> PreparedCall
 
@@ -85,9 +85,11 @@ enum OutputEncoder {
 /// at a time by default), only the method needs the turn. Decoding and encoding
 /// the JSON took longer than EchoService's `infer` itself, and doing them while
 /// holding the turn made 16 threads queue (and sleep and wake) for it.
-struct PreparedCall {
+struct PreparedCall: Sendable {
+    /// Encodes the method's output as JSON.
+    typealias Encode = @Sendable () throws -> [UInt8]
     /// Runs the method; the closure it returns encodes the output as JSON.
-    let run: () throws -> () throws -> [UInt8]
+    let run: @Sendable () throws -> Encode
 
     /// Every step in a row, for callers with nothing to take turns on.
     func callAndEncode() throws -> [UInt8] { try run()() }

@@ -10,9 +10,9 @@ import Foundation
 /// ```
 /// In the JSON, each file field is `{"offset", "length", "filename", "content_type"}`,
 /// which ``FormFile/init(from:)`` resolves against the body that follows.
-public enum FormPayload {
+package enum FormPayload {
     /// The bytes after the JSON, handed to ``FormFile`` through `JSONDecoder.userInfo`.
-    public final class Files: @unchecked Sendable {
+    package final class Files: Sendable {
         let payload: [UInt8]
         let base: Int
         init(payload: [UInt8], base: Int) {
@@ -58,7 +58,7 @@ public enum FormPayload {
     }
 
     /// Decodes `T` from a head and the body after it.
-    public static func decode<T: Decodable>(_ type: T.Type, from payload: [UInt8]) throws -> T {
+    package static func decode<T: Decodable>(_ type: T.Type, from payload: [UInt8]) throws -> T {
         guard payload.count >= 4 else { throw Malformed() }
         let jsonLength = Int(LittleEndian.read(payload, at: 0) as UInt32)
         guard 4 + jsonLength <= payload.count else { throw Malformed() }

@@ -35,31 +35,11 @@ public protocol Service: Sendable {
     /// becomes `500 {"detail":"Internal Server Error"}` and goes to the log.
     func infer(_ input: Input) throws -> Output
 
-    /// Answers several `/infer` requests in one call, in order: one output per
-    /// input. Implement it (and set ``batchesInference``) when the model is faster
-    /// on a batch, as most neural networks are; the model owner then groups
-    /// requests that arrive within `--max-batch-delay-ms` into one call of up to
-    /// `--max-batch-size`. Each client still gets its own answer; a throw fails
-    /// every request of the batch.
-    func inferBatch(_ inputs: [Input]) throws -> [Output]
-
-    /// Whether the model owner should batch `/infer` calls through ``inferBatch(_:)``.
-    static var batchesInference: Bool { get }
-
     /// Called in the model-owning process after `setup()`, before serving.
     func onServerStartup() async throws
 
     /// Called in the model-owning process once the server has drained on shutdown.
     func onServerShutdown() async throws
-
-    /// Whether ``storeAssets()`` does anything (`octoai store-assets --check-is-needed`
-    /// exits 10 when true, 11 when false). Swift cannot tell whether a protocol
-    /// method was implemented, so a service that stores assets says so here.
-    static var storesAssets: Bool { get }
-
-    /// Downloads or prepares files the model needs into the volume
-    /// (`OCTOAI_VOLUME_PATH`), ahead of deployment.
-    func storeAssets() async throws
 
     /// Extra `POST` endpoints besides `/infer`, each with its own input and output types.
     static var endpoints: [Endpoint<Self>] { get }
@@ -77,11 +57,27 @@ extension Service {
     public mutating func setup() async throws {}
     public func onServerStartup() async throws {}
     public func onServerShutdown() async throws {}
-    public static var storesAssets: Bool { false }
-    public func inferBatch(_ inputs: [Input]) throws -> [Output] { try inputs.map(infer) }
-    public static var batchesInference: Bool { false }
-    public func storeAssets() async throws {}
     public static var endpoints: [Endpoint<Self>] { [] }
     public static var maxConcurrency: Int { 1 }
     public static var serviceName: String { String(describing: Self.self) }
+}
+
+/// A service whose model is faster on a batch, as most neural networks are:
+/// the model owner groups `/infer` requests that arrive within
+/// `--max-batch-delay-ms` into one ``inferBatch(_:)`` call of up to
+/// `--max-batch-size`. Each client still gets its own answer; a throw fails every
+/// request of the batch. Conforming is the whole declaration: there is no flag
+/// beside the method to disagree with it.
+public protocol BatchingService: Service {
+    /// Answers several `/infer` requests in one call, in order: one output per input.
+    func inferBatch(_ inputs: [Input]) throws -> [Output]
+}
+
+/// A service that downloads or prepares files its model needs ahead of
+/// deployment (`octoai store-assets`; `--check-is-needed` exits 10 for such a
+/// service, 11 for any other).
+public protocol AssetStoringService: Service {
+    /// Stores the assets into the volume (`OCTOAI_VOLUME_PATH`); runs with
+    /// `HUGGINGFACE_HUB_CACHE` and `TORCH_HOME` set under it, as the seed sets them.
+    func storeAssets() async throws
 }

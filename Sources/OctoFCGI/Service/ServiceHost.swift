@@ -3,30 +3,30 @@ import Logging
 
 /// A service type with its Swift types erased, so the CLI, the router and the
 /// model owner can work with whichever service `--service-class` picked.
-public struct ServiceDescriptor: Sendable {
+package struct ServiceDescriptor: Sendable {
     /// The name `--service-class` matches.
-    public let name: String
+    package let name: String
     /// Whether `store-assets` has work to do.
-    public let storesAssets: Bool
+    package let storesAssets: Bool
     /// How many calls the model owner may run at once.
-    public let maxConcurrency: Int
+    package let maxConcurrency: Int
     /// Whether `/infer` calls may be grouped into `inferBatch` calls.
-    public let batchesInference: Bool
+    package let batchesInference: Bool
     /// `/infer` first, then the extra endpoints.
-    public let api: APIDescription
+    package let api: APIDescription
     let makeHost: @Sendable () -> any ServiceHosting
 
     /// Describes `S`. Fails when an endpoint path is invalid or collides with another route.
-    public init<S: Service>(_ type: S.Type) throws {
+    package init<S: Service>(_ type: S.Type) throws {
         let endpoints: [Endpoint<S>] = [Endpoint(path: "/infer", componentPrefix: "", isForm: false, method: S.infer)] + S.endpoints
         try ServiceDescriptor.checkPaths(endpoints.map(\.path), service: S.serviceName)
         guard endpoints.filter(\.isForm).count <= 1 else {
             throw ConfigurationError("\(S.serviceName): declares more than one form-data endpoint")
         }
         name = S.serviceName
-        storesAssets = S.storesAssets
+        storesAssets = S.self is any AssetStoringService.Type
         maxConcurrency = max(1, S.maxConcurrency)
-        batchesInference = S.batchesInference
+        batchesInference = S.self is any BatchingService.Type
         api = APIDescription(
             title: S.serviceName,
             endpoints: endpoints.map {
@@ -88,7 +88,7 @@ final class ServiceHost<S: Service>: ServiceHosting, @unchecked Sendable {
         }
         guard !decoded.isEmpty else { return results }
         do {
-            let outputs = try service.inferBatch(decoded.map(\.input))
+            let outputs = try Self.inferBatch(service, decoded.map(\.input))
             guard outputs.count == decoded.count else { throw BatchError.countMismatch(inputs: decoded.count, outputs: outputs.count) }
             for (item, output) in zip(decoded, outputs) { results[item.index] = Result { try OutputEncoder.encode(output) } }
         } catch {
@@ -99,7 +99,21 @@ final class ServiceHost<S: Service>: ServiceHosting, @unchecked Sendable {
 
     func onServerStartup() async throws { try await service.onServerStartup() }
     func onServerShutdown() async throws { try await service.onServerShutdown() }
-    func storeAssets() async throws { try await service.storeAssets() }
+    func storeAssets() async throws {
+        if let storing = service as? any AssetStoringService { try await storing.storeAssets() }
+    }
+
+    /// One `inferBatch` call when the service batches, else one `infer` per input.
+    private static func inferBatch(_ service: S, _ inputs: [S.Input]) throws -> [S.Output] {
+        guard let batching = service as? any BatchingService else { return try inputs.map(service.infer) }
+        return try inferBatch(opening: batching, inputs)
+    }
+
+    /// `service` is the `S` value itself: its `Input` and `Output` are `S`'s, which
+    /// the casts state to the type checker (they cannot fail).
+    private static func inferBatch<B: BatchingService>(opening service: B, _ inputs: [S.Input]) throws -> [S.Output] {
+        try service.inferBatch(inputs as! [B.Input]) as! [S.Output]
+    }
 }
 
 /// Why a batched call produced no output for an input.

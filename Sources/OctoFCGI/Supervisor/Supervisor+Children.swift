@@ -7,12 +7,7 @@ import Glibc
 
 extension Supervisor {
     func startChild(_ role: ChildConfig.Role, index: Int, generation: Int) {
-        let childConfig = ChildConfig(
-            role: role, index: index, serviceName: service.name, logLevel: config.logLevel, asyncEnable: config.asyncEnable,
-            ownerSocket: ownerSocket(generation), transport: config.transport, threads: config.threads,
-            maxBodySize: config.maxBodySize, drainTimeout: config.drainTimeout, maxQueue: config.maxQueue, requestTimeout: config.requestTimeout,
-            maxBatchSize: config.maxBatchSize, modelConcurrency: config.modelConcurrency, docs: config.docs, metrics: config.metrics, maxBatchDelay: config.maxBatchDelayMilliseconds / 1000,
-            maxHeaders: config.maxHeaders, contentLimits: config.contentLimits)
+        let childConfig = ChildConfig(role: role, index: index, ownerSocket: ownerSocket(generation), serve: config)
         guard let report = try? UnixSocket.makePipe() else {
             logger.error("cannot create a pipe; retrying \(childConfig.title) in 1 s")
             scheduled.append((MonotonicClock.nanoseconds() + 1_000_000_000, role, index, generation))

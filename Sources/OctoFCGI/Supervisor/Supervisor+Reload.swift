@@ -7,7 +7,7 @@ import Glibc
 
 /// Zero-downtime reload (SIGHUP, `octoai reload`): a new generation of processes
 /// comes up beside the serving one, on a new socket; once its model is loaded the
-/// new socket is renamed over the public path (atomically: nginx's next connect
+/// new socket is renamed over the package path (atomically: nginx's next connect
 /// reaches the new generation), and the old generation drains and exits. If the
 /// new model fails to load, the old generation keeps serving.
 extension Supervisor {

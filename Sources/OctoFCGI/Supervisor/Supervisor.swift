@@ -1,12 +1,14 @@
 import Foundation
 import Logging
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Write end of the supervisor's self-pipe; signal handlers can only capture globals.
-nonisolated(unsafe) private var signalPipeWrite: Int32 = -1
+/// Write end of the supervisor's self-pipe; signal handlers can only reach
+/// globals, and an atomic load is async-signal-safe.
+private let signalPipeWrite = Atomic<Int32>(-1)
 
 /// `octoai fcgi`: binds the socket, starts the model owner and the responders,
 /// restarts whatever dies, owns the lifecycle state and handles signals.
@@ -14,8 +16,8 @@ nonisolated(unsafe) private var signalPipeWrite: Int32 = -1
 /// It is a single-threaded event loop over `poll`: signals (through a self-pipe),
 /// children's report pipes and timers (restart backoff, drain deadlines). No
 /// Swift concurrency, no locks: every decision about processes is made here, in order.
-public final class Supervisor {
-    let config: SupervisorConfig
+package final class Supervisor {
+    let config: ServeConfiguration
     let service: ServiceDescriptor
     let logger = Logger(label: "octoai.supervisor")
     let status: SharedStatus
@@ -50,7 +52,7 @@ public final class Supervisor {
         }
     }
 
-    public init(config: SupervisorConfig, service: ServiceDescriptor) throws {
+    package init(config: ServeConfiguration, service: ServiceDescriptor) throws {
         self.config = config
         self.service = service
         self.status = try SharedStatus.create()
@@ -70,7 +72,7 @@ public final class Supervisor {
     }
 
     /// Runs until shut down; returns the process exit status (0, or 1 when `setup()` failed).
-    public func run() throws -> Int32 {
+    package func run() throws -> Int32 {
         try openListener()
         try openPipes()
         ProcessTitle.set("octoai: supervisor")
@@ -110,10 +112,10 @@ public final class Supervisor {
         lifelineRead = Descriptor.moveHigh(lifeline.read)
         lifelineWrite = lifeline.write
         signalPipeRead = signals.read
-        signalPipeWrite = signals.write
+        signalPipeWrite.store(signals.write, ordering: .releasing)
         let forward: @convention(c) (Int32) -> Void = { sig in
             var byte = UInt8(truncatingIfNeeded: sig)
-            _ = write(signalPipeWrite, &byte, 1)
+            _ = write(signalPipeWrite.load(ordering: .acquiring), &byte, 1)
         }
         signal(SIGPIPE, SIG_IGN)
         // Whoever started us may have left these blocked (the mask survives exec).

@@ -1,6 +1,6 @@
 /// SHA-256 (FIPS 180-4), for `generate-usage-examples --no-render`'s `template_hash`.
 ///
-/// Foundation on Linux has no public digest API and a crypto package for one hash
+/// Foundation on Linux has no package digest API and a crypto package for one hash
 /// of a few kilobytes is not worth a dependency; this is the plain algorithm,
 /// checked against the standard test vectors.
 enum SHA256 {

@@ -1,6 +1,6 @@
 /// A way requests arrive from nginx (FastCGI, SCGI): the seam that lets the
 /// supervisor, the router and the tests ignore which one is in use.
-public protocol Transport: AnyObject, Sendable {
+package protocol Transport: AnyObject, Sendable {
     /// Starts the accept threads on the already-listening socket. Returns at once.
     func start(handler: @escaping @Sendable (HTTPRequest) -> HTTPResponse) throws
     /// Requests received and not yet fully answered (for draining).

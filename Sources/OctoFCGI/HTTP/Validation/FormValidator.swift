@@ -2,12 +2,12 @@
 /// in the responder, with FastAPI's rules for `File` and `Form` parameters:
 /// text parts are validated like JSON strings in lax mode (so `"12"` is an int),
 /// file parts must carry a filename, and every problem is reported at once.
-public enum FormValidator {
+package enum FormValidator {
     /// The input for the model (``InferenceInput/form(fields:body:)``: the fields
     /// and file descriptors as JSON, and the body the files point into), or the
     /// answer to send instead (422 with every error, 400 for a body that is not
     /// multipart at all, 413 for more parts or a larger part than `limits` allow).
-    public static func validate(body: [UInt8], contentType: String?, schema: SchemaNode, limits: ContentLimits = .default) -> Result<InferenceInput, RequestRejection> {
+    package static func validate(body: [UInt8], contentType: String?, schema: SchemaNode, limits: ContentLimits = .default) -> Result<InferenceInput, RequestRejection> {
         guard case let .object(object) = schema else { return .failure(RequestRejection(.detail(500, "Internal Server Error"))) }
         var parts: [FormPart] = []
         var ranges: [Range<Int>] = []
@@ -80,7 +80,7 @@ public enum FormValidator {
 }
 
 /// A request refused before it reaches the model, with the answer to send.
-public struct RequestRejection: Error, Sendable {
-    public var response: HTTPResponse
-    public init(_ response: HTTPResponse) { self.response = response }
+package struct RequestRejection: Error, Sendable {
+    package var response: HTTPResponse
+    package init(_ response: HTTPResponse) { self.response = response }
 }

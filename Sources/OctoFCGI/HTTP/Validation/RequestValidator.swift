@@ -1,11 +1,11 @@
 /// The 422 answer: pydantic-style error objects, all of them.
-public struct ValidationFailure: Error, Sendable, Equatable {
+package struct ValidationFailure: Error, Sendable, Equatable {
     /// Each `{"type","loc","msg","input"[,"ctx"]}` object, in the order pydantic reports them.
-    public var errors: [JSONValue]
-    public init(errors: [JSONValue]) { self.errors = errors }
+    package var errors: [JSONValue]
+    package init(errors: [JSONValue]) { self.errors = errors }
 
     /// The whole 422 body, `{"detail": [...]}`.
-    public var body: JSONValue { ["detail": .array(errors)] }
+    package var body: JSONValue { ["detail": .array(errors)] }
 }
 
 /// Checks a request body against an endpoint's input schema in the responder,
@@ -16,10 +16,10 @@ public struct ValidationFailure: Error, Sendable, Equatable {
 /// the plain JSON that Foundation's `JSONDecoder` accepts for the Swift type:
 /// coerced values, defaults filled in (synthesized `Codable` ignores property
 /// initial values), unknown fields dropped.
-public enum RequestValidator {
+package enum RequestValidator {
     /// Returns the normalised JSON body (defaults filled in, lax coercions applied)
     /// that the model owner decodes, or every validation error.
-    public static func validate(body: [UInt8], contentType: String?, schema: SchemaNode) -> Result<[UInt8], ValidationFailure> {
+    package static func validate(body: [UInt8], contentType: String?, schema: SchemaNode) -> Result<[UInt8], ValidationFailure> {
         check(body: body, contentType: contentType, schema: schema, maxValues: .max).mapError { rejection in
             // Without a value limit every failure is a validation failure.
             if case let .invalid(failure) = rejection { return failure }
@@ -30,7 +30,7 @@ public enum RequestValidator {
     /// What the router uses: ``validate(body:contentType:schema:)`` within
     /// `limits`, answered as it is sent: 422 with every error, or 413 for a body
     /// holding more JSON values than ``ContentLimits/maxJSONValues``.
-    public static func check(body: [UInt8], contentType: String?, schema: SchemaNode, limits: ContentLimits) -> Result<[UInt8], RequestRejection> {
+    package static func check(body: [UInt8], contentType: String?, schema: SchemaNode, limits: ContentLimits) -> Result<[UInt8], RequestRejection> {
         check(body: body, contentType: contentType, schema: schema, maxValues: limits.maxJSONValues).mapError { rejection in
             switch rejection {
             case let .invalid(failure): RequestRejection(.json(422, failure.body))
