@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system packages octoai-fcgi needs (Debian/Ubuntu), only those missing.
 set -euo pipefail
-packages=(libfcgi-dev libopenblas0 nginx pkg-config curl python3)
+packages=(libfcgi-dev libopenblas0 nginx pkg-config curl python3 python3-venv)
 missing=()
 for p in "${packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
@@ -16,3 +16,4 @@ fi
 # The OpenAPI validator the tests check our document with.
 python3 -c 'import openapi_spec_validator' 2>/dev/null || python3 -m pip install -q openapi-spec-validator
 command -v swift >/dev/null || { echo "swift is not on PATH: install Swift 6 from swift.org first" >&2; exit 1; }
+bash "$(dirname "$0")/install-python-deps.sh"

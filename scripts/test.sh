@@ -8,3 +8,4 @@ swift build --build-tests
 # The MiniLM tests need the 90 MB model: fetched once into .build-cache (a no-op when present).
 OCTOAI_VOLUME_PATH="$PWD/.build-cache" .build/debug/octoai --service-class MiniLMService store-assets
 swift test --skip-build
+.build-venv/bin/python -m pytest -q Tests/Python

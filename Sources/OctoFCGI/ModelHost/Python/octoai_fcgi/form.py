@@ -1,0 +1,98 @@
+"""The form-data endpoint, parsed and validated by FastAPI itself.
+
+Multipart parsing (starlette + python-multipart, both octoai-sdk dependencies),
+FastAPI's form-field extraction and its errors (400 for a malformed body, 422
+for missing or wrong parts) are too many rules to copy faithfully, and an upload
+costs far more than a request through them. So this endpoint alone runs a
+one-route FastAPI app whose endpoint has the signature the seed gives it
+(``transform_form_data_signature``), driven directly over ASGI on the calling
+worker thread's own event loop: no HTTP, no test client. The body is handed over
+as the one ``bytes`` object the IPC reader made; starlette spools each file part
+to a temporary file (in memory up to 1 MiB), as in the seed. The route's
+endpoint calls the service method inside the request, while the ``File`` is
+still open, through ``calls.run``.
+"""
+import asyncio
+import contextvars
+import threading
+
+from . import answers, calls
+
+_CALL = contextvars.ContextVar("octoai_fcgi_form_call")
+
+
+class _Call:
+    def __init__(self, method, encoder, request_id):
+        self.method, self.encoder, self.request_id = method, encoder, request_id
+        self.result = None
+
+
+class FormEndpoint:
+    def __init__(self, service, endpoint, encoder):
+        from fastapi import FastAPI
+        from fastapi.responses import Response
+        from octoai.service import transform_form_data_signature
+
+        self.path = endpoint.path
+        self._method = endpoint.call
+        self._encoder = encoder
+        self._loops = threading.local()
+        done = Response()
+
+        async def infer_form_data(**kwargs):
+            call = _CALL.get()
+            call.result = calls.run(call.method, kwargs, call.encoder, call.request_id)
+            return done
+
+        infer_form_data.__signature__ = transform_form_data_signature(service)
+        app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None)
+        app.add_api_route(path=endpoint.path, endpoint=infer_form_data, methods=["POST"])
+        app.middleware_stack = app.build_middleware_stack()
+        self._app = app
+
+    def handle(self, content_type: str, body: bytes, request_id: int):
+        """Returns ``(answer, cpu_ns)`` as ``calls.run`` does."""
+        loop = getattr(self._loops, "loop", None)
+        if loop is None:
+            loop = self._loops.loop = asyncio.new_event_loop()
+        call = _Call(self._method, self._encoder, request_id)
+        token = _CALL.set(call)
+        sent = {"status": 500, "headers": [], "body": []}
+        try:
+            loop.run_until_complete(self._app(self._scope(content_type, len(body)), _receiver(body), _sender(sent)))
+        finally:
+            _CALL.reset(token)
+        if call.result is not None:
+            return call.result
+        headers = [(n.decode("latin-1"), v.decode("latin-1")) for n, v in sent["headers"]]
+        return answers.complete(sent["status"], headers, b"".join(sent["body"])), 0
+
+    def _scope(self, content_type: str, length: int) -> dict:
+        headers = [(b"content-length", str(length).encode())]
+        if content_type:
+            headers.append((b"content-type", content_type.encode("latin-1")))
+        return {
+            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+            "path": self.path, "raw_path": self.path.encode(), "root_path": "", "query_string": b"",
+            "headers": headers, "server": ("octoai", 80), "client": ("127.0.0.1", 0),
+        }
+
+
+def _receiver(body: bytes):
+    messages = [{"type": "http.request", "body": body, "more_body": False}]
+
+    async def receive():
+        return messages.pop() if messages else {"type": "http.disconnect"}
+
+    return receive
+
+
+def _sender(sent: dict):
+    async def send(message):
+        if message["type"] == "http.response.start":
+            sent["status"] = message["status"]
+            sent["headers"] = message.get("headers", [])
+        elif message["type"] == "http.response.body":
+            sent["body"].append(bytes(message.get("body", b"")))
+
+    return send

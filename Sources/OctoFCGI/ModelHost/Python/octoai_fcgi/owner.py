@@ -1,0 +1,328 @@
+"""``serve``: the model owner, as ``ModelOwnerProcess.swift`` + ``ModelOwnerServer.swift`` are for Swift.
+
+Threads: one accepts responder connections on the owner socket; one reads each
+connection's frames; ``concurrency`` workers run queued calls in arrival order;
+a watchdog (with a request timeout) exits the process when a call is stuck; one
+reads the lifeline pipe. The main thread runs ``on_server_startup()`` and
+``setup()``, then waits for the control signals with ``sigwait``: they arrive
+blocked in every thread, as the Swift spawner blocks them.
+"""
+import json
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+
+from . import answers, ipc, proctitle
+from .batcher import Batcher
+from .handlers import Handlers
+
+_LOG = logging.getLogger("octoai.model-owner")
+LIFELINE_FD = 5
+REPORT_FD = 6
+GRACE_SECONDS = 2.0
+CONTROL_SIGNALS = {signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
+
+
+class Config:
+    """The keys of ``OCTOAI_CHILD`` the host reads; any others are ignored."""
+
+    def __init__(self, raw: dict):
+        self.owner_socket = str(raw["ownerSocket"])
+        self.model_concurrency = int(raw.get("modelConcurrency", 1))
+        self.max_queue = int(raw.get("maxQueue", 0))
+        self.request_timeout = float(raw.get("requestTimeout", 0))
+        self.max_batch_size = int(raw.get("maxBatchSize", 1))
+        self.max_batch_delay = float(raw.get("maxBatchDelay", 0))
+        self.drain_timeout = float(raw.get("drainTimeout", 30))
+
+    @staticmethod
+    def from_environment():
+        from . import HostError
+
+        try:
+            return Config(json.loads(os.environ["OCTOAI_CHILD"]))
+        except KeyError as e:
+            raise HostError(f"serve needs OCTOAI_CHILD (JSON with {e})") from None
+        except (ValueError, TypeError) as e:
+            raise HostError(f"OCTOAI_CHILD is not valid: {e}") from None
+
+
+def report(line: str):
+    """One line to the supervisor's report pipe (best effort: the lifeline covers a gone supervisor)."""
+    data = (" ".join(line.split()) + "\n").encode("utf-8", "replace")
+    try:
+        while data:
+            data = data[os.write(REPORT_FD, data):]
+    except OSError:
+        pass
+
+
+def watch_lifeline():
+    """EOF on the lifeline pipe means the supervisor is gone: so are we."""
+    try:
+        os.fstat(LIFELINE_FD)
+    except OSError:
+        return
+
+    def wait():
+        while True:
+            try:
+                if not os.read(LIFELINE_FD, 1):
+                    os._exit(0)
+            except InterruptedError:
+                continue
+            except OSError:
+                os._exit(0)
+
+    threading.Thread(target=wait, name="lifeline", daemon=True).start()
+
+
+class Connection:
+    """One responder connection; answers from several workers never interleave on it."""
+
+    def __init__(self, sock):
+        self.sock = sock
+        self._lock = threading.Lock()
+
+    def send(self, frame: bytes):
+        with self._lock:
+            try:
+                self.sock.sendall(frame)
+            except OSError:
+                pass
+
+
+class InFlight:
+    """Calls read and not yet answered or dropped: what a SIGTERM waits for."""
+
+    def __init__(self):
+        self._count = 0
+        self._cond = threading.Condition()
+
+    def add(self):
+        with self._cond:
+            self._count += 1
+
+    def done(self, n: int = 1):
+        with self._cond:
+            self._count -= n
+            if self._count <= 0:
+                self._cond.notify_all()
+
+    def wait_idle(self, timeout: float) -> bool:
+        with self._cond:
+            return self._cond.wait_for(lambda: self._count <= 0, timeout)
+
+
+class Job:
+    __slots__ = ("connection", "call", "deadline", "in_flight")
+
+    def __init__(self, connection, call, in_flight):
+        self.connection = connection
+        self.call = call
+        self.deadline = time.monotonic() + call.timeout_ms / 1000 if call.timeout_ms else None
+        self.in_flight = in_flight
+        in_flight.add()
+
+    def reply(self, answer, cpu_ns: int = 0):
+        kind, status, payload = answer
+        self.connection.send(ipc.encode_response(kind, self.call.id, status, cpu_ns, payload))
+        self.in_flight.done()
+
+
+class Owner:
+    def __init__(self, info, config: Config):
+        self.handlers = Handlers(info)
+        self.config = config
+        self.concurrency = max(1, min(config.model_concurrency, info.max_concurrency))
+        if config.model_concurrency > self.concurrency:
+            _LOG.warning("%s declares _max_concurrency = %d: running %d calls at once, not %d", info.class_name,
+                         info.max_concurrency, self.concurrency, config.model_concurrency)
+        batching = info.batch is not None and config.max_batch_size > 1
+        self.queue = Batcher(config.max_batch_size if batching else 1, config.max_batch_delay, self.concurrency,
+                             lambda job: job.call.endpoint == 0)
+        self._deadlines = [None] * self.concurrency
+        self._deadline_lock = threading.Lock()
+        self.in_flight = InFlight()
+        self._listener = None
+        self._draining = False
+
+    def listen(self):
+        """Binds the owner socket (0600, backlog 512) and starts the accept, worker and watchdog threads."""
+        path = self.config.owner_socket
+        try:
+            os.unlink(path)
+        except FileNotFoundError:
+            pass
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        old = os.umask(0o177)
+        try:
+            listener.bind(path)
+        finally:
+            os.umask(old)
+        os.chmod(path, 0o600)
+        listener.listen(512)
+        self._listener = listener
+        for i in range(self.concurrency):
+            threading.Thread(target=self._work, name=f"model-{i}", daemon=True).start()
+        if self.config.request_timeout > 0:
+            threading.Thread(target=self._watch, name="watchdog", daemon=True).start()
+        threading.Thread(target=self._accept, args=(listener,), name="accept", daemon=True).start()
+
+    def _accept(self, listener):
+        while True:
+            try:
+                sock, _ = listener.accept()
+            except InterruptedError:
+                continue
+            except OSError as e:
+                if not self._draining:
+                    _LOG.error("model owner accept failed: %s", e)
+                return
+            threading.Thread(target=self._serve, args=(Connection(sock),), name="reader", daemon=True).start()
+
+    def _serve(self, connection):
+        reader = ipc.FrameReader(connection.sock)
+        try:
+            while True:
+                message = reader.read()
+                if message is None:
+                    break
+                if isinstance(message, ipc.Cancel):
+                    self._drop("its client went away", lambda j, c=connection, i=message.id: j.connection is c and j.call.id == i)
+                    continue
+                job = Job(connection, message, self.in_flight)
+                slot = self.queue.claim_inline(job)
+                if slot is not None:
+                    results = self._run([job], slot)
+                    self.queue.finished(slot)
+                    self._reply(results)
+                elif not self.queue.push(job, self.config.max_queue):
+                    job.reply(answers.error(503, "Overloaded"))
+        except OSError:
+            pass
+        finally:
+            # The responder closed: nobody waits for what this connection still has queued.
+            self._drop("its responder closed the connection", lambda j: j.connection is connection)
+            reader.close()
+            connection.sock.close()
+
+    def _drop(self, reason, matches):
+        dropped = self.queue.remove(matches)
+        for job in dropped:
+            _LOG.debug("request %x dropped before it ran: %s", job.call.id, reason)
+        if dropped:
+            self.in_flight.done(len(dropped))
+
+    def drain(self, timeout: float):
+        """Stops accepting connections and waits (at most ``timeout``) for the calls already read."""
+        try:
+            os.unlink(self.config.owner_socket)
+        except OSError:
+            pass
+        self._draining = True
+        try:
+            self._listener.shutdown(socket.SHUT_RDWR)  # wakes the accept thread
+        except OSError:
+            pass
+        self._listener.close()
+        if not self.in_flight.wait_idle(timeout):
+            _LOG.warning("calls still running after %.0f s of draining; shutting down anyway", timeout)
+
+    def _work(self):
+        while True:
+            batch, slot = self.queue.next_batch()
+            results = self._run(batch, slot)
+            self.queue.finished(slot)
+            self._reply(results)
+
+    @staticmethod
+    def _reply(results):
+        for job, answer, cpu in results:
+            job.reply(answer, cpu)
+
+    def _run(self, batch, slot):
+        """Answers expired and unknown calls at once, runs the rest; returns ``[(job, answer, cpu)]`` to send."""
+        now = time.monotonic()
+        runnable = []
+        for job in batch:
+            if job.deadline is not None and now >= job.deadline:
+                job.reply(answers.error(504, "Inference timed out"))
+            elif job.call.endpoint >= len(self.handlers):
+                _LOG.error("request %x names unknown endpoint %d", job.call.id, job.call.endpoint)
+                job.reply(answers.INTERNAL_ERROR)
+            else:
+                _LOG.debug("request %x started", job.call.id)
+                runnable.append(job)
+        if not runnable:
+            return []
+        deadlines = [j.deadline for j in runnable if j.deadline is not None]
+        with self._deadline_lock:
+            self._deadlines[slot] = min(deadlines) + GRACE_SECONDS if deadlines else None
+        try:
+            if len(runnable) == 1:
+                c = runnable[0].call
+                outcomes = [self.handlers.call(c.endpoint, c.content_type, c.body, c.id)]
+            else:
+                outcomes = self.handlers.call_batch([(j.call.content_type, j.call.body, j.call.id) for j in runnable])
+        finally:
+            with self._deadline_lock:
+                self._deadlines[slot] = None
+        return [(job, answer, cpu) for job, (answer, cpu) in zip(runnable, outcomes)]
+
+    def _watch(self):
+        """Exits (status 3) when a call runs past its timeout plus a grace: the supervisor restarts the owner."""
+        while True:
+            time.sleep(0.1)
+            now = time.monotonic()
+            with self._deadline_lock:
+                stuck = any(d is not None and now > d for d in self._deadlines)
+            if stuck:
+                _LOG.error("an inference call is stuck past --request-timeout plus %d s; exiting so the supervisor "
+                           "restarts the model owner", GRACE_SECONDS)
+                sys.stderr.flush()
+                os._exit(3)
+
+
+def serve(load_service) -> int:
+    """The whole model-owner life; ``load_service()`` imports and describes the service."""
+    from . import HostError
+
+    signal.pthread_sigmask(signal.SIG_BLOCK, CONTROL_SIGNALS)
+    proctitle.set_title("octoai: model-owner")
+    watch_lifeline()
+    try:
+        config = Config.from_environment()
+        info = load_service()
+    except HostError as e:
+        report(f"FAILED {e}")
+        raise
+    service = info.service
+    try:
+        _LOG.info("lifecycle: on_server_startup")
+        service.on_server_startup()
+        report("SETUP")
+        service.setup()
+        owner = Owner(info, config)
+        owner.listen()
+    except BaseException as e:
+        message = " ".join(f"{type(e).__name__}: {e}".split())
+        _LOG.error("setup failed: %s", message, exc_info=_LOG.isEnabledFor(logging.DEBUG))
+        report(f"FAILED {message}")
+        return 1
+    report("RUNNING")
+    _LOG.info("model owner running %s (%d endpoints, %d at once%s) on %s", info.class_name, len(owner.handlers),
+              owner.concurrency, ", batching" if owner.queue.max_size > 1 else "", config.owner_socket)
+    while signal.sigwait(CONTROL_SIGNALS) != signal.SIGTERM:
+        pass  # SIGINT reaches the whole process group on Ctrl-C; SIGHUP means reload: the supervisor acts on both.
+    owner.drain(config.drain_timeout)
+    try:
+        _LOG.info("lifecycle: on_server_shutdown")
+        service.on_server_shutdown()
+    except BaseException as e:
+        _LOG.error("on_server_shutdown failed: %s: %s", type(e).__name__, e)
+    return 0

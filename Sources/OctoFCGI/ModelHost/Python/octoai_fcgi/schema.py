@@ -1,0 +1,180 @@
+"""``describe``: the service's endpoints and its complete OpenAPI 3.1.0 document.
+
+The document has the shape octoai-fcgi serves for a Swift service
+(``OpenAPIGenerator.swift``: fixed routes and components, readable names,
+documented 422/500/503), while every input and output schema is pydantic's own
+for the seed's models (``inspect_input_types``/``inspect_output_types``): all
+of them generated together so nested models get one consistent name each, then
+the seed's mangled ``Input``/``Output`` names replaced by ``Input``,
+``TokenizeInput``, ``Response``... Each JSON input gets an ``examples`` entry
+when one can be derived from its schema that the model itself accepts.
+"""
+import copy
+import inspect
+import json
+import os
+import re
+
+from pydantic.json_schema import models_json_schema
+
+from . import examples
+from .fixed_schemas import FIXED_COMPONENTS, ROOT_OPERATION, HEALTH_OPERATION, operation
+
+_REF = "#/components/schemas/"
+
+
+def describe(info) -> dict:
+    return {
+        "service_class": info.class_name,
+        "endpoints": [{"path": e.path, "component_prefix": e.component_prefix, "form": e.form, "method": e.method}
+                      for e in info.endpoints],
+        "openapi": openapi(info),
+        "stores_assets": info.stores_assets,
+        "batching": info.batch is not None,
+        "max_concurrency": info.max_concurrency,
+        "sdk_version": info.sdk_version,
+    }
+
+
+def write_description(info, path: str):
+    document = json.dumps(describe(info), separators=(",", ":"), ensure_ascii=False)
+    tmp = f"{path}.tmp{os.getpid()}"
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(document)
+    os.replace(tmp, path)
+
+
+def openapi(info) -> dict:
+    models = []
+    for e in info.endpoints:
+        if not e.form:
+            models.append((e.input_model, "validation"))
+        models.append((e.output_model, "serialization"))
+    keys, top = models_json_schema(models, ref_template=_REF + "{model}")
+    defs = dict(top.get("$defs", {}))
+    components = {}
+    renames = {}
+    paths = {"/": {"get": ROOT_OPERATION}, "/healthcheck": {"get": HEALTH_OPERATION}}
+    taken = set(FIXED_COMPONENTS)
+    for e in info.endpoints:
+        taken.update({e.component_prefix + "Input", e.component_prefix + "Output", e.component_prefix + "Response"})
+    seed_names = set()
+    plan = []
+    for e in info.endpoints:
+        output_def = _name(keys[(e.output_model, "serialization")])
+        seed_names.add(output_def)
+        input_name = None
+        if not e.form:
+            input_def = _name(keys[(e.input_model, "validation")])
+            seed_names.add(input_def)
+            input_name = e.component_prefix + "Input"
+            renames[input_def] = input_name
+        plan.append((e, input_name, output_def))
+    # The seed's ResponseAnalytics is replaced by ours; a user type whose name we use gets another.
+    seed_names.update(n for n in defs if n == "ResponseAnalytics")
+    for name in list(defs):
+        if name not in seed_names and name not in renames and name in taken:
+            renames[name] = _free(name, taken)
+    for e, input_name, output_def in plan:
+        prefix = e.component_prefix
+        output = copy.deepcopy(defs[output_def]["properties"]["output"])
+        output.pop("default", None)
+        ref = output.get("$ref", "")
+        target = ref[len(_REF):]
+        if target and target in defs and target not in renames and _references(defs, target) == 1:
+            renames[target] = prefix + "Output"
+        elif not ref:
+            output["title"] = prefix + "Output"
+        if e.form:
+            body_name = "Body_" + _operation_id(e.path)
+            components[body_name] = _form_body(e.call, body_name)
+            body_ref = _REF + body_name
+        else:
+            body_ref = _REF + input_name
+        response_name = prefix + "Response"
+        components[response_name] = {
+            "properties": {"output": output, "analytics": {"$ref": _REF + "ResponseAnalytics"}},
+            "required": ["output", "analytics"],
+            "title": response_name,
+            "type": "object",
+        }
+        paths[e.path] = {"post": operation(_summary(e.path), _operation_id(e.path), body_ref, e.form, _REF + response_name)}
+    for name, schema in defs.items():
+        if name in seed_names and name not in renames:
+            continue
+        new = renames.get(name, name)
+        schema = copy.deepcopy(schema)
+        if name in renames and schema.get("title") in (name, "Input"):
+            schema["title"] = new
+        components[new] = schema
+    components = _rewrite_refs(components, renames)
+    for e, input_name, _ in plan:
+        if input_name:
+            example = examples.derive(components[input_name], components, e.input_model)
+            if example is not None:
+                components[input_name]["examples"] = [example]
+    components.update(copy.deepcopy(FIXED_COMPONENTS))
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": info.class_name, "version": "0.1.0"},
+        "paths": paths,
+        "components": {"schemas": dict(sorted(components.items()))},
+    }
+
+
+def _name(ref_schema: dict) -> str:
+    return ref_schema["$ref"][len(_REF):]
+
+
+def _free(name: str, taken: set) -> str:
+    n = 2
+    while f"{name}{n}" in taken:
+        n += 1
+    taken.add(f"{name}{n}")
+    return f"{name}{n}"
+
+
+def _references(defs: dict, target: str) -> int:
+    return json.dumps(defs).count(json.dumps(_REF + target))
+
+
+def _rewrite_refs(value, renames: dict):
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if k == "$ref" and isinstance(v, str) and v.startswith(_REF) and v[len(_REF):] in renames:
+                v = _REF + renames[v[len(_REF):]]
+            out[k] = _rewrite_refs(v, renames)
+        return out
+    if isinstance(value, list):
+        return [_rewrite_refs(v, renames) for v in value]
+    return value
+
+
+def _form_body(method, name: str) -> dict:
+    """FastAPI's ``Body_...`` form schema, with file parts as ``format: binary`` (CONTRACT §5)."""
+    from octoai.types import File
+
+    properties, required = {}, []
+    for param in inspect.signature(method).parameters.values():
+        title = param.name.title().replace("_", " ").strip()
+        if param.annotation is File:
+            properties[param.name] = {"format": "binary", "title": title, "type": "string"}
+        else:
+            properties[param.name] = {"title": title, "type": "string"}
+        if param.annotation is str or param.default is inspect.Parameter.empty:
+            required.append(param.name)
+    return {"properties": properties, "required": required, "title": name, "type": "object"}
+
+
+def _words(path: str):
+    return [w for w in re.split(r"[^0-9A-Za-z]+", path) if w]
+
+
+def _summary(path: str) -> str:
+    return (("_".join(_words(path)) or "root").title().replace("_", " ")).strip()
+
+
+def _operation_id(path: str) -> str:
+    """FastAPI's: ``infer_infer_post``."""
+    return ("_".join(_words(path)) or "root") + re.sub(r"\W", "_", path) + "_post"

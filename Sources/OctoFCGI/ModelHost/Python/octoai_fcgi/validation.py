@@ -1,0 +1,107 @@
+"""Turn a raw JSON request body into a method's arguments exactly as FastAPI does.
+
+The seed's JSON routes take one body parameter, the ``Input`` model, so FastAPI
+(``fastapi.routing.get_request_handler`` + ``request_body_to_args``): reads the
+body; parses it with ``json.loads`` only when the content type is JSON (none at
+all counts as JSON only in FastAPI versions before ``strict_content_type``);
+validates the result in Python mode with ``from_attributes=True``; and prefixes
+every error's ``loc`` with ``"body"``. We do the same steps with pydantic
+directly (no app, no request object), and render 422 bodies with FastAPI's own
+``jsonable_encoder`` and starlette's ``JSONResponse``: the differential test in
+``Tests/Python`` holds this to the real FastAPI app, byte for byte.
+"""
+import email.message
+import inspect
+import json
+
+import fastapi.routing
+from fastapi.encoders import jsonable_encoder
+from pydantic import ValidationError
+
+from . import answers
+
+_STRICT_CONTENT_TYPE = "strict_content_type" in inspect.signature(fastapi.routing.get_request_handler).parameters
+_MISSING_BODY = None
+
+
+class Refused(Exception):
+    """The body cannot become arguments: ``answer`` is what the client gets."""
+
+    def __init__(self, answer):
+        super().__init__()
+        self.answer = answer
+
+
+def _validation_answer(errors) -> tuple:
+    return answers.json_answer(422, {"detail": jsonable_encoder(errors)})
+
+
+def missing_body_error() -> dict:
+    """FastAPI's ``get_missing_field_error(("body",))``."""
+    global _MISSING_BODY
+    if _MISSING_BODY is None:
+        error = ValidationError.from_exception_data(
+            "Field required", [{"type": "missing", "loc": ("body",), "input": {}}]
+        ).errors(include_url=False)[0]
+        error["input"] = None
+        _MISSING_BODY = error
+    return dict(_MISSING_BODY)
+
+
+class _ContentTypes:
+    """Whether a Content-Type value makes FastAPI parse the body as JSON (memoised: email parsing is slow)."""
+
+    def __init__(self):
+        self._known = {}
+
+    def is_json(self, value: str) -> bool:
+        known = self._known.get(value)
+        if known is None:
+            message = email.message.Message()
+            message["content-type"] = value
+            subtype = message.get_content_subtype()
+            known = message.get_content_maintype() == "application" and (subtype == "json" or subtype.endswith("+json"))
+            if len(self._known) < 256:
+                self._known[value] = known
+        return known
+
+
+_CONTENT_TYPES = _ContentTypes()
+
+
+def parse_body(content_type: str, body: bytes):
+    """The value FastAPI validates: parsed JSON, the raw bytes, or ``None`` for an empty body."""
+    if not body:
+        return None
+    if content_type:
+        if not _CONTENT_TYPES.is_json(content_type):
+            return body
+    elif _STRICT_CONTENT_TYPE:
+        return body
+    try:
+        return json.loads(body)
+    except json.JSONDecodeError as e:
+        raise Refused(_validation_answer([{
+            "type": "json_invalid", "loc": ("body", e.pos), "msg": "JSON decode error", "input": {},
+            "ctx": {"error": e.msg},
+        }])) from None
+    except Exception:
+        raise Refused(answers.json_answer(400, {"detail": "There was an error parsing the body"})) from None
+
+
+class JSONInput:
+    """One endpoint's ``Input`` model: body in, keyword arguments (or a Refused 422) out."""
+
+    def __init__(self, model):
+        self._validate = model.__pydantic_validator__.validate_python
+
+    def arguments(self, content_type: str, body: bytes) -> dict:
+        value = parse_body(content_type, body)
+        if value is None:
+            raise Refused(_validation_answer([missing_body_error()]))
+        try:
+            request = self._validate(value, from_attributes=True)
+        except ValidationError as exc:
+            errors = [{**e, "loc": ("body",) + tuple(e.get("loc", ()))} for e in exc.errors(include_url=False)]
+            raise Refused(_validation_answer(errors)) from None
+        return {k: v for k, v in request}

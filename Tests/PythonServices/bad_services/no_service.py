@@ -1,0 +1,3 @@
+class NotAService:
+    def infer(self, prompt: str) -> str:
+        return prompt
