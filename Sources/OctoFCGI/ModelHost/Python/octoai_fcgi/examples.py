@@ -8,6 +8,7 @@ a custom validator may refuse what the schema allows, and then no example is
 better than a wrong one.
 """
 import json
+import re
 
 _REF = "#/components/schemas/"
 _MAX_DEPTH = 8
@@ -48,10 +49,7 @@ def _value(schema: dict, components: dict, depth: int):
         return {name: _value(sub, components, depth + 1) for name, sub in schema.get("properties", {}).items()
                 if name in required or "default" in sub}
     if kind == "string":
-        text = "hello world"
-        low, high = schema.get("minLength", 0), schema.get("maxLength")
-        text = (text * (low // len(text) + 1))[:max(low, len(text))]
-        return text[:high] if high is not None else text
+        return _string(schema)
     if kind in ("integer", "number"):
         return _number(schema, kind == "integer")
     if kind == "boolean":
@@ -67,6 +65,17 @@ def _value(schema: dict, components: dict, depth: int):
     if kind == "null":
         return None
     return "hello world"
+
+
+def _string(schema: dict) -> str:
+    low, high = schema.get("minLength", 0), schema.get("maxLength")
+    pattern = schema.get("pattern")
+    for text in ("hello world", "hello", "example", "a", "A", "1", "x1", "2024-01-01"):
+        text = (text * (low // len(text) + 1))[:max(low, len(text))]
+        text = text[:high] if high is not None else text
+        if pattern is None or re.search(pattern, text):
+            return text
+    raise ValueError("no string fits")
 
 
 def _number(schema: dict, integer: bool):

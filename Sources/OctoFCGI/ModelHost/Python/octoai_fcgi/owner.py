@@ -269,6 +269,10 @@ class Owner:
                 outcomes = [self.handlers.call(c.endpoint, c.content_type, c.body, c.id)]
             else:
                 outcomes = self.handlers.call_batch([(j.call.content_type, j.call.body, j.call.id) for j in runnable])
+        except Exception:
+            # The method's own errors are answered by calls.run; this is the host failing on a request.
+            _LOG.exception("requests %s could not be handled", ",".join(f"{j.call.id:x}" for j in runnable))
+            outcomes = [(answers.INTERNAL_ERROR, 0)] * len(runnable)
         finally:
             with self._deadline_lock:
                 self._deadlines[slot] = None

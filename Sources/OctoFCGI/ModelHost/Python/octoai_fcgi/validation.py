@@ -22,6 +22,8 @@ from . import answers
 
 _STRICT_CONTENT_TYPE = "strict_content_type" in inspect.signature(fastapi.routing.get_request_handler).parameters
 _MISSING_BODY = None
+EMPTY = object()
+"""``parse_body``'s value for an empty body (FastAPI's ``Undefined``): not JSON ``null``."""
 
 
 class Refused(Exception):
@@ -70,9 +72,9 @@ _CONTENT_TYPES = _ContentTypes()
 
 
 def parse_body(content_type: str, body: bytes):
-    """The value FastAPI validates: parsed JSON, the raw bytes, or ``None`` for an empty body."""
+    """The value FastAPI validates: parsed JSON, the raw bytes, or ``EMPTY``."""
     if not body:
-        return None
+        return EMPTY
     if content_type:
         if not _CONTENT_TYPES.is_json(content_type):
             return body
@@ -97,7 +99,7 @@ class JSONInput:
 
     def arguments(self, content_type: str, body: bytes) -> dict:
         value = parse_body(content_type, body)
-        if value is None:
+        if value is EMPTY:
             raise Refused(_validation_answer([missing_body_error()]))
         try:
             request = self._validate(value, from_attributes=True)
