@@ -67,6 +67,7 @@ def main(argv=None) -> int:
         return discovery.load(args.service_module, args.service_class)
 
     try:
+        discovery.require_sdk()  # before importing what needs pydantic and fastapi
         if args.mode == "serve":
             from . import owner
 
@@ -90,7 +91,12 @@ def main(argv=None) -> int:
                 os.environ.update(VOLUME_ENVIRONMENT)
             _run_hook(info, "store_assets")
     except HostError as e:
-        print(f"octoai: {' '.join(str(e).split())}", file=sys.stderr)
+        message = " ".join(str(e).split())
+        if args.mode == "serve":
+            from .child import report
+
+            report(f"FAILED {message}")
+        print(f"octoai: {message}", file=sys.stderr)
         logging.getLogger("octoai.model-owner").debug("where it happened", exc_info=True)
         return 1
     return 0

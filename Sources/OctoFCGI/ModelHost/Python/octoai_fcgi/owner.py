@@ -7,7 +7,6 @@ reads the lifeline pipe. The main thread runs ``on_server_startup()`` and
 ``setup()``, then waits for the control signals with ``sigwait``: they arrive
 blocked in every thread, as the Swift spawner blocks them.
 """
-import json
 import logging
 import os
 import signal
@@ -17,68 +16,13 @@ import threading
 import time
 
 from . import answers, ipc, proctitle
+from .child import Config, report, watch_lifeline
 from .batcher import Batcher
 from .handlers import Handlers
 
 _LOG = logging.getLogger("octoai.model-owner")
-LIFELINE_FD = 5
-REPORT_FD = 6
 GRACE_SECONDS = 2.0
 CONTROL_SIGNALS = {signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
-
-
-class Config:
-    """The keys of ``OCTOAI_CHILD`` the host reads; any others are ignored."""
-
-    def __init__(self, raw: dict):
-        self.owner_socket = str(raw["ownerSocket"])
-        self.model_concurrency = int(raw.get("modelConcurrency", 1))
-        self.max_queue = int(raw.get("maxQueue", 0))
-        self.request_timeout = float(raw.get("requestTimeout", 0))
-        self.max_batch_size = int(raw.get("maxBatchSize", 1))
-        self.max_batch_delay = float(raw.get("maxBatchDelay", 0))
-        self.drain_timeout = float(raw.get("drainTimeout", 30))
-
-    @staticmethod
-    def from_environment():
-        from . import HostError
-
-        try:
-            return Config(json.loads(os.environ["OCTOAI_CHILD"]))
-        except KeyError as e:
-            raise HostError(f"serve needs OCTOAI_CHILD (JSON with {e})") from None
-        except (ValueError, TypeError) as e:
-            raise HostError(f"OCTOAI_CHILD is not valid: {e}") from None
-
-
-def report(line: str):
-    """One line to the supervisor's report pipe (best effort: the lifeline covers a gone supervisor)."""
-    data = (" ".join(line.split()) + "\n").encode("utf-8", "replace")
-    try:
-        while data:
-            data = data[os.write(REPORT_FD, data):]
-    except OSError:
-        pass
-
-
-def watch_lifeline():
-    """EOF on the lifeline pipe means the supervisor is gone: so are we."""
-    try:
-        os.fstat(LIFELINE_FD)
-    except OSError:
-        return
-
-    def wait():
-        while True:
-            try:
-                if not os.read(LIFELINE_FD, 1):
-                    os._exit(0)
-            except InterruptedError:
-                continue
-            except OSError:
-                os._exit(0)
-
-    threading.Thread(target=wait, name="lifeline", daemon=True).start()
 
 
 class Connection:
@@ -294,17 +238,11 @@ class Owner:
 
 def serve(load_service) -> int:
     """The whole model-owner life; ``load_service()`` imports and describes the service."""
-    from . import HostError
-
     signal.pthread_sigmask(signal.SIG_BLOCK, CONTROL_SIGNALS)
     proctitle.set_title("octoai: model-owner")
     watch_lifeline()
-    try:
-        config = Config.from_environment()
-        info = load_service()
-    except HostError as e:
-        report(f"FAILED {e}")
-        raise
+    config = Config.from_environment()
+    info = load_service()
     service = info.service
     try:
         _LOG.info("lifecycle: on_server_startup")

@@ -1,0 +1,133 @@
+"""describe, setup-service and store-assets, and the one-line errors before anything serves."""
+import json
+import os
+import sys
+
+import pytest
+
+from conftest import ECHO_DIR, SERVICES, run_host
+
+BAD = os.path.join(SERVICES, "bad_services")
+
+
+def describe(tmp_path, cwd=ECHO_DIR, args=(), env=None):
+    out = tmp_path / "description.json"
+    done = run_host([*args, "describe", "--output", str(out)], cwd=cwd, env=env)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""
+    return json.loads(out.read_text()), done
+
+
+def test_describe_echo_service(tmp_path):
+    d, _ = describe(tmp_path)
+    assert d["endpoints"] == [
+        {"path": "/infer", "component_prefix": "", "form": False, "method": "infer"},
+        {"path": "/tokenize", "component_prefix": "Tokenize", "form": False, "method": "tokenize"},
+        {"path": "/upload", "component_prefix": "Upload", "form": True, "method": "infer_form_data"},
+    ]
+    assert {k: v for k, v in d.items() if k not in ("endpoints", "openapi")} == {
+        "service_class": "EchoService", "stores_assets": False, "batching": False, "max_concurrency": 1, "sdk_version": "0.10.1"}
+    doc = d["openapi"]
+    assert doc["openapi"] == "3.1.0" and doc["info"]["title"] == "EchoService"
+    assert list(doc["paths"]) == ["/", "/healthcheck", "/infer", "/tokenize", "/upload"]
+    schemas = doc["components"]["schemas"]
+    assert sorted(schemas) == ["Body_upload_upload_post", "ErrorDetail", "HTTPValidationError", "HealthResponse", "Input",
+                               "Response", "ResponseAnalytics", "RootResponse", "ServiceUnavailable", "TokenizeInput",
+                               "TokenizeResponse", "UploadResponse", "ValidationError"]
+    infer = doc["paths"]["/infer"]["post"]
+    assert (infer["summary"], infer["operationId"]) == ("Infer", "infer_infer_post")
+    assert infer["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Input"}
+    assert sorted(infer["responses"]) == ["200", "422", "500", "503"]
+    assert schemas["Input"] == {
+        "properties": {"prompt": {"title": "Prompt", "type": "string"},
+                       "max_tokens": {"default": 16, "title": "Max Tokens", "type": "integer"}},
+        "required": ["prompt"], "title": "Input", "type": "object", "examples": [{"prompt": "hello world", "max_tokens": 16}]}
+    assert schemas["Response"]["properties"] == {"output": {"title": "Output", "type": "string"},
+                                                 "analytics": {"$ref": "#/components/schemas/ResponseAnalytics"}}
+    assert schemas["TokenizeResponse"]["properties"]["output"] == {"items": {}, "title": "TokenizeOutput", "type": "array"}
+    upload = doc["paths"]["/upload"]["post"]
+    assert upload["operationId"] == "upload_upload_post"
+    assert upload["requestBody"]["content"] == {"multipart/form-data": {"schema": {"$ref": "#/components/schemas/Body_upload_upload_post"}}}
+    assert schemas["Body_upload_upload_post"]["properties"]["file"] == {"format": "binary", "title": "File", "type": "string"}
+
+
+def test_describe_with_assets_and_a_file_path(tmp_path):
+    d, _ = describe(tmp_path, cwd=str(tmp_path), args=["--service-module", os.path.join(ECHO_DIR, "service.py"),
+                                                       "--service-class", "EchoServiceWithAssets"])
+    assert (d["service_class"], d["stores_assets"]) == ("EchoServiceWithAssets", True)
+
+
+def test_describe_readable_names_for_nested_models(tmp_path):
+    d, _ = describe(tmp_path, cwd=os.path.join(SERVICES, "types_service"))
+    schemas = d["openapi"]["components"]["schemas"]
+    assert {"Input", "Output", "Response", "SummaryInput", "SummaryOutput", "Shape", "Point", "Color", "Level"} <= set(schemas)
+    assert not [name for name in schemas if "__" in name]
+    assert schemas["Response"]["properties"]["output"] == {"$ref": "#/components/schemas/Output"}
+    assert schemas["Input"]["properties"]["count"] == {"maximum": 10, "minimum": 1, "title": "Count", "type": "integer"}
+    refs = json.dumps(d["openapi"])
+    for ref in set(part.split('"')[0] for part in refs.split('"$ref": "#/components/schemas/')[1:]):
+        assert ref in schemas, ref
+
+
+def test_describe_batching_service(tmp_path):
+    d, _ = describe(tmp_path, cwd=os.path.join(SERVICES, "batch_service"))
+    assert (d["batching"], d["max_concurrency"], [e["path"] for e in d["endpoints"]]) == (True, 2, ["/infer"])
+
+
+def test_prints_during_import_go_to_stderr(tmp_path):
+    _, done = describe(tmp_path, cwd=BAD, args=["--service-module", "prints_on_import"])
+    assert "hello from import" in done.stderr
+
+
+@pytest.mark.parametrize("args,message", [
+    (["--service-module", "import_error"],
+     "octoai: importing module 'import_error' failed: ModuleNotFoundError: No module named 'no_such_dependency'"),
+    (["--service-module", "syntax_error"], "octoai: importing module 'syntax_error' failed: SyntaxError: "),
+    (["--service-module", "nowhere"], "octoai: module 'nowhere' not found in "),
+    (["--service-module", "no_service"],
+     "octoai: module 'no_service' contains no classes extending base 'octoai.service.Service'"),
+    (["--service-module", "wrong_output", "--service-class", "Nope"],
+     "octoai: module 'wrong_output' has no class 'Nope' (service classes there: WrongOutput)"),
+    (["--service-module", "missing_annotations"],
+     "octoai: MissingAnnotations cannot be served by octoai-sdk: ValueError: infer() requires type annotations for args"),
+    (["--service-module", "missing.py"], "octoai: service file missing.py not found"),
+])
+def test_bad_services_are_one_line_errors(tmp_path, args, message):
+    done = run_host([*args, "describe", "--output", str(tmp_path / "d.json")], cwd=BAD)
+    assert done.returncode == 1
+    lines = [line for line in done.stderr.splitlines() if line.startswith("octoai: ")]
+    assert len(lines) == 1 and lines[0].startswith(message), done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "d.json").exists()
+
+
+def test_interpreter_without_octoai_sdk(tmp_path):
+    import subprocess
+
+    from conftest import host_env
+
+    done = subprocess.run([sys.executable, "-S", "-m", "octoai_fcgi", "describe", "--output", str(tmp_path / "d")],
+                          cwd=ECHO_DIR, env=host_env(), capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.startswith("octoai: ") and "has no octoai-sdk; install it with: " in done.stderr
+    assert "-m pip install octoai-sdk==0.10.1" in done.stderr
+
+
+def test_usage_error_is_status_2(tmp_path):
+    assert run_host(["--service-module", "service"], cwd=ECHO_DIR).returncode == 2
+
+
+def test_setup_service(tmp_path):
+    assert run_host(["setup-service"], cwd=ECHO_DIR).returncode == 0
+    failed = run_host(["setup-service"], cwd=ECHO_DIR, env={"SETUP_FAIL": "1"})
+    assert failed.returncode == 1
+    assert failed.stderr.splitlines()[-1] == "octoai: setup() failed: RuntimeError: setup failed on purpose (SETUP_FAIL=1)"
+
+
+def test_store_assets_sets_the_volume_variables(tmp_path):
+    marker = tmp_path / "marker.txt"
+    env = {"STORE_ASSETS_MARKER": str(marker), "OCTOAI_VOLUME_PATH": str(tmp_path / "vol")}
+    done = run_host(["--service-class", "EchoServiceWithAssets", "store-assets"], cwd=ECHO_DIR, env=env)
+    assert done.returncode == 0, done.stderr
+    assert marker.read_text() == "store_assets ran; HUGGINGFACE_HUB_CACHE=%s TORCH_HOME=%s\n" % (
+        tmp_path / "vol" / "huggingface_hub_cache", tmp_path / "vol" / "torch_home")
