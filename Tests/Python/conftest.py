@@ -22,6 +22,7 @@ import pytest
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 HOST_DIR = os.path.join(ROOT, "Sources", "OctoFCGI", "ModelHost", "Python")
 sys.path.insert(0, HOST_DIR)
+sys.dont_write_bytecode = True  # no __pycache__ inside Sources/ (SwiftPM would see it)
 
 from octoai_fcgi import ipc  # noqa: E402
 
@@ -34,6 +35,7 @@ def host_env(extra=None):
     env = dict(os.environ)
     env["PYTHONPATH"] = HOST_DIR + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env.setdefault("SETUP_SECONDS", "0")
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
     env.update(extra or {})
     return env
 

@@ -67,6 +67,13 @@ class FormEndpoint:
         headers = [(n.decode("latin-1"), v.decode("latin-1")) for n, v in sent["headers"]]
         return answers.complete(sent["status"], headers, b"".join(sent["body"])), 0
 
+    def thread_done(self):
+        """Closes the calling thread's event loop (a reader thread whose connection ended)."""
+        loop = getattr(self._loops, "loop", None)
+        if loop is not None:
+            self._loops.loop = None
+            loop.close()
+
     def _scope(self, content_type: str, length: int) -> dict:
         headers = [(b"content-length", str(length).encode())]
         if content_type:

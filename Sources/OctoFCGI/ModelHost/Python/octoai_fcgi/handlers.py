@@ -20,6 +20,12 @@ class Handlers:
             else:
                 self._routes.append((endpoint, JSONInput(endpoint.input_model), encoder, None))
 
+    def thread_done(self):
+        """Frees what the calling thread kept for form calls (its event loop)."""
+        for _, _, _, form in self._routes:
+            if form is not None:
+                form.thread_done()
+
     def __len__(self):
         return len(self._routes)
 

@@ -152,6 +152,7 @@ class Owner:
         finally:
             # The responder closed: nobody waits for what this connection still has queued.
             self._drop("its responder closed the connection", lambda j: j.connection is connection)
+            self.handlers.thread_done()
             reader.close()
             connection.sock.close()
 
