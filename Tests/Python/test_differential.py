@@ -12,6 +12,7 @@ import importlib.util
 import itertools
 import json
 import os
+import random
 
 import pytest
 from fastapi.testclient import TestClient
@@ -20,6 +21,8 @@ from conftest import ECHO_DIR, SERVICES, complete_parts
 
 TYPES_DIR = os.path.join(SERVICES, "types_service")
 JSON = b"application/json"
+TYPES_PATHS = ["/infer", "/levels", "/misc", "/optional-echo", "/summary"]
+LEVELS, MISC, OPTIONAL, SUMMARY = 1, 2, 3, 4
 
 
 def load_seed(directory, name):
@@ -108,11 +111,58 @@ def types_cases():
               for i, (a, b) in enumerate(itertools.combinations(fields, 2))]
     cases += [(0, JSON, raw) for raw in RAW]
     cases += [(0, ct, body) for ct in CONTENT_TYPES for body in (js(base), b"{", b"")]
-    cases += [(3, JSON, js({"shape": s})) for s in SHAPES]
-    cases += [(3, JSON, js({"shape": SHAPES[0], "color": v})) for v in VALUES]
-    cases += [(1, JSON, js({"levels": v})) for v in VALUES + [[1, 2, 1], [2, "1"], [3], ["low"]]]
-    cases += [(1, JSON, js({"levels": [1], "weights": v})) for v in VALUES]
-    cases += [(2, JSON, js({"text": t, "number": n})) for t in (None, "a", "wrong", 5) for n in (None, 1, "x", 2.5)]
+    cases += [(SUMMARY, JSON, js({"shape": s})) for s in SHAPES]
+    cases += [(SUMMARY, JSON, js({"shape": SHAPES[0], "color": v})) for v in VALUES]
+    cases += [(LEVELS, JSON, js({"levels": v})) for v in VALUES + [[1, 2, 1], [2, "1"], [3], ["low"]]]
+    cases += [(LEVELS, JSON, js({"levels": [1], "weights": v})) for v in VALUES]
+    cases += [(OPTIONAL, JSON, js({"text": t, "number": n})) for t in (None, "a", "wrong", 5) for n in (None, 1, "x", 2.5)]
+    when = "2024-05-06T07:08:09Z"
+    misc = {"when": [when, "2024-05-06", "2024-05-06T07:08:09.123+02:00", 1700000000, "1700000000", "yesterday", "2024-13-01", 1e20],
+            "ident": ["12345678-1234-5678-1234-567812345678", "123456781234567812345678123456781", "nope"],
+            "data": ["aGVsbG8=", "h\u00e9llo", 5],
+            "amount": ["1.25", 3, 2.5, "NaN", "1e-3", "x", "Infinity"],
+            "numbers": [[3, 1, 2, 1], ["4", 5], [1.0, 2.5], {"a": 1}],
+            "frozen": [["b", "a"], [1]],
+            "matrix": [[[1, 2.5], [3]], [[1, "x"]], [1]],
+            "points": [{"a": {"x": 1}}, {"a": {"x": 13}, "b": {"x": 200}}, {"a": 1}],
+            "anything": [None, "object", "summary", {"deep": [1, {"x": None}]}, 1.5],
+            "day": ["2024-05-06", "2024-05-06T00:00:00", "2024-05-06T01:00:00", 19000]}
+    cases += [(MISC, JSON, js({"when": when, field: v})) for field, vs in misc.items() for v in vs]
+    cases += [(MISC, JSON, js({}))]
+    cases += random_cases(random.Random(12), 300)
+    return cases
+
+
+def random_value(rng, depth=0):
+    """A JSON value of any shape, biased to the shapes the fields expect."""
+    choice = rng.randrange(9 if depth < 3 else 6)
+    if choice == 0:
+        return rng.choice([None, True, False])
+    if choice == 1:
+        return rng.choice([0, 1, 5, 10, 11, -3, 2 ** 64, rng.randint(-10 ** 6, 10 ** 6)])
+    if choice == 2:
+        return rng.choice([0.5, -1.25, 1e-9, 3.0, rng.uniform(-2, 2)])
+    if choice in (3, 4):
+        return rng.choice(["", "red", "green", "fast", "slow", "a", "sq", "triangle", "2", "x" * 20, "\u00e9\u4e2d"])
+    if choice == 5:
+        return rng.choice([[], {}, "low"])
+    if choice == 6:
+        return [random_value(rng, depth + 1) for _ in range(rng.randrange(4))]
+    if choice == 7:
+        keys = ["x", "y", "name", "points", "tags", "a"]
+        return {rng.choice(keys): random_value(rng, depth + 1) for _ in range(rng.randrange(4))}
+    return {"name": rng.choice(["sq", "triangle", "Bad"]), "points": [{"x": random_value(rng, 2)} for _ in range(rng.randrange(4))]}
+
+
+def random_cases(rng, count):
+    """Bodies of random fields and values for every endpoint: the errors no list above thought of."""
+    fields = {0: ["count", "ratio", "color", "mode", "value", "note", "shape", "flags", "pair"], LEVELS: ["levels", "weights"],
+              OPTIONAL: ["text", "number"], SUMMARY: ["shape", "color"], MISC: ["when", "numbers", "points", "matrix", "day"]}
+    cases = []
+    for _ in range(count):
+        endpoint = rng.choice(list(fields))
+        body = {f: random_value(rng) for f in fields[endpoint] if rng.random() < 0.6}
+        cases.append((endpoint, JSON, js(body)))
     return cases
 
 
@@ -156,8 +206,8 @@ def test_types_service_matches_the_seed(spawn):
     seed = load_seed(TYPES_DIR, "TypesService")
     cases = types_cases()
     with seed:
-        differences, statuses = compare(owner.connect(), seed, ["/infer", "/levels", "/optional-echo", "/summary"], cases)
-    assert len(cases) > 500 and statuses == {200, 204, 400, 404, 418, 422, 500}
+        differences, statuses = compare(owner.connect(), seed, TYPES_PATHS, cases)
+    assert len(cases) > 900 and statuses == {200, 204, 400, 404, 418, 422, 500}
     assert differences == [], json.dumps(differences[:5], default=repr, indent=1) + owner.log()[-3000:]
 
 

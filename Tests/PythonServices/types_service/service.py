@@ -5,8 +5,11 @@ validators, containers, dataclass and enum outputs, and HTTPExceptions with
 headers: each endpoint exercises one family, ``infer`` all of them at once.
 """
 import dataclasses
+import datetime
+import decimal
 import enum
-from typing import Annotated, Dict, List, Literal, Optional, Tuple, Union
+import uuid
+from typing import Annotated, Any, Dict, FrozenSet, List, Literal, Optional, Set, Tuple, Union
 
 from fastapi import HTTPException
 from octoai.service import Service, path
@@ -93,6 +96,28 @@ class TypesService(Service):
         if not levels:
             raise HTTPException(status_code=204, headers={"X-Empty": "1"})
         return sorted(levels)
+
+    def misc(
+        self,
+        when: datetime.datetime,
+        ident: Optional[uuid.UUID] = None,
+        data: bytes = b"",
+        amount: decimal.Decimal = decimal.Decimal("1.5"),
+        numbers: Set[int] = set(),
+        frozen: FrozenSet[str] = frozenset(),
+        matrix: List[List[float]] = [],
+        points: Dict[str, Point] = {},
+        anything: Any = None,
+        day: Optional[datetime.date] = None,
+    ) -> Dict[str, Any]:
+        """Python-mode conversions in, arbitrary values out: ``anything == "object"`` returns
+        something JSON cannot hold, ``anything == "summary"`` a dataclass inside a dict."""
+        if anything == "object":
+            return {"value": object()}
+        if anything == "summary":
+            return {"summary": Summary(name="s", count=1, color=Color.red), "level": Level.high}
+        return {"when": when, "ident": ident, "data": data, "amount": amount, "numbers": sorted(numbers),
+                "frozen": sorted(frozen), "matrix": matrix, "points": points, "day": day, "anything": anything}
 
     def optional_echo(self, text: Optional[str] = None, number: Optional[float] = None) -> Optional[str]:
         """Optional in and out; ``text == "wrong"`` returns what the annotation refuses."""

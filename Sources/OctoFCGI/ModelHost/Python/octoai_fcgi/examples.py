@@ -67,7 +67,16 @@ def _value(schema: dict, components: dict, depth: int):
     return "hello world"
 
 
+_FORMATS = {
+    "date-time": "2024-01-01T00:00:00Z", "date": "2024-01-01", "time": "12:00:00", "duration": "PT1S",
+    "uuid": "12345678-1234-5678-1234-567812345678", "email": "user@example.com", "uri": "https://example.com/",
+    "ipv4": "127.0.0.1", "ipv6": "::1",
+}
+
+
 def _string(schema: dict) -> str:
+    if schema.get("format") in _FORMATS:
+        return _FORMATS[schema["format"]]
     low, high = schema.get("minLength", 0), schema.get("maxLength")
     pattern = schema.get("pattern")
     for text in ("hello world", "hello", "example", "a", "A", "1", "x1", "2024-01-01"):

@@ -13,6 +13,7 @@ directly (no app, no request object), and render 422 bodies with FastAPI's own
 import email.message
 import inspect
 import json
+import logging
 
 import fastapi.routing
 from fastapi.encoders import jsonable_encoder
@@ -20,6 +21,7 @@ from pydantic import ValidationError
 
 from . import answers
 
+_LOG = logging.getLogger("octoai.model-owner")
 _STRICT_CONTENT_TYPE = "strict_content_type" in inspect.signature(fastapi.routing.get_request_handler).parameters
 _MISSING_BODY = None
 EMPTY = object()
@@ -35,7 +37,12 @@ class Refused(Exception):
 
 
 def _validation_answer(errors) -> tuple:
-    return answers.json_answer(422, {"detail": jsonable_encoder(errors)})
+    try:
+        return answers.json_answer(422, {"detail": jsonable_encoder(errors)})
+    except ValueError as e:
+        # An error whose input is NaN or infinite (JSON allows neither): FastAPI fails to render it too, a 500.
+        _LOG.warning("a 422 answer cannot be encoded (%s): answering 500, as the seed does", e)
+        return answers.INTERNAL_ERROR
 
 
 def missing_body_error() -> dict:
