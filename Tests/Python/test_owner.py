@@ -210,6 +210,23 @@ def test_batching_groups_calls_that_queue_together(spawn):
     assert answers == [{"text": f"t{i}", "batch": 4} for i in range(2, 6)]
 
 
+@pytest.mark.parametrize("poison,status", [("boom", 500), ("short", 500), ("teapot", 418)])
+def test_a_failing_batch_answers_every_call_alike(spawn, poison, status):
+    owner = spawn(cwd=os.path.join(SERVICES, "batch_service"), maxBatchSize=8).running()
+    clients = [owner.connect() for _ in range(4)]
+    clients[0].send(0, INFER, {"text": "sleep"})
+    time.sleep(0.1)
+    for i, text in enumerate(["a", poison, "b"], 1):
+        clients[i].send(i, INFER, {"text": text})
+    assert clients[0].receive()[2] == 200
+    answers = [c.receive() for c in clients[1:]]
+    assert [a[2] for a in answers] == [status] * 3
+    if status == 418:
+        headers, body = complete_parts(answers[0][4])
+        assert (headers, body) == ([["x-batch", "3"], ["content-type", "application/json"]], b'{"detail":"short and stout"}')
+    assert clients[1].call(INFER, {"text": "alone"}, request_id=9)[4] == b'{"text":"alone","batch":1}'
+
+
 def test_declared_concurrency_caps_model_concurrency(spawn):
     owner = spawn(cwd=os.path.join(SERVICES, "batch_service"), modelConcurrency=4).running()
     clients = [owner.connect() for _ in range(3)]

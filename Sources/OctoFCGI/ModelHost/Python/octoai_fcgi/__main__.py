@@ -13,7 +13,7 @@ from . import HostError
 
 
 def _forget_runtime_dir():
-    """Takes our runtime directory (the first PYTHONPATH entry) out of the environment user code passes on."""
+    """Takes our runtime directory (the parent of this package) out of the PYTHONPATH the service passes on."""
     here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     entries = [e for e in os.environ.get("PYTHONPATH", "").split(os.pathsep) if e]
     kept = [e for e in entries if os.path.abspath(e) != here]

@@ -37,7 +37,12 @@ class Connection:
             try:
                 self.sock.sendall(frame)
             except OSError:
-                pass
+                pass  # closed: the responder went away and answers its client itself
+
+    def close(self):
+        """Closes under the write lock: a worker mid-``sendall`` finishes before the descriptor can be reused."""
+        with self._lock:
+            self.sock.close()
 
 
 class InFlight:
@@ -154,7 +159,7 @@ class Owner:
             self._drop("its responder closed the connection", lambda j: j.connection is connection)
             self.handlers.thread_done()
             reader.close()
-            connection.sock.close()
+            connection.close()
 
     def _drop(self, reason, matches):
         dropped = self.queue.remove(matches)
@@ -254,7 +259,7 @@ def serve(load_service) -> int:
         owner.listen()
     except BaseException as e:
         message = " ".join(f"{type(e).__name__}: {e}".split())
-        _LOG.error("setup failed: %s", message, exc_info=_LOG.isEnabledFor(logging.DEBUG))
+        _LOG.error("setup failed: %s", message, exc_info=True)
         report(f"FAILED {message}")
         return 1
     report("RUNNING")
