@@ -60,7 +60,7 @@ class Owner:
         # Short: a Unix socket path has at most 107 bytes, pytest's tmp_path can be longer.
         self.socket_path = os.path.join(tempfile.mkdtemp(prefix="octoai-owner-"), "owner.sock")
         child = {"role": "model-owner", "index": 0, "ownerSocket": self.socket_path, "modelConcurrency": 1,
-                 "maxQueue": 0, "requestTimeout": 0, "maxBatchSize": 1, "maxBatchDelay": 0, "logLevel": "DEBUG",
+                 "maxQueue": 0, "requestTimeout": 0, "maxBatchSize": 1, "maxBatchDelayMilliseconds": 0, "logLevel": "DEBUG",
                  "someFutureKey": {"ignored": True}}
         child.update(config)
         life_r, self.life_w = (_high(fd) for fd in os.pipe())

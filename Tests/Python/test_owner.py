@@ -197,7 +197,7 @@ def test_refused_output_is_500_with_reason_in_log(spawn):
 
 
 def test_batching_groups_calls_that_queue_together(spawn):
-    owner = spawn(cwd=os.path.join(SERVICES, "batch_service"), maxBatchSize=8, maxBatchDelay=0.05).running()
+    owner = spawn(cwd=os.path.join(SERVICES, "batch_service"), maxBatchSize=8, maxBatchDelayMilliseconds=50).running()
     clients = [owner.connect() for _ in range(6)]
     clients[0].send(0, INFER, {"text": "sleep"})
     time.sleep(0.1)

@@ -20,7 +20,11 @@ class Config:
         self.max_queue = int(raw.get("maxQueue", 0))
         self.request_timeout = float(raw.get("requestTimeout", 0))
         self.max_batch_size = int(raw.get("maxBatchSize", 1))
-        self.max_batch_delay = float(raw.get("maxBatchDelay", 0))
+        # Seconds. ServeConfiguration's flat JSON says milliseconds; the first form of the interface said seconds.
+        if "maxBatchDelayMilliseconds" in raw:
+            self.max_batch_delay = float(raw["maxBatchDelayMilliseconds"]) / 1000
+        else:
+            self.max_batch_delay = float(raw.get("maxBatchDelay", 0))
         self.drain_timeout = float(raw.get("drainTimeout", 30))
 
     @staticmethod
