@@ -115,6 +115,13 @@ class Owner:
     def wait(self, timeout=20.0):
         return self.proc.wait(timeout=timeout)
 
+    def wait_log(self, text: str, timeout=10.0):
+        """Waits until the owner's log says ``text`` (a call started, was dropped...)."""
+        deadline = time.monotonic() + timeout
+        while text not in self.log():
+            assert time.monotonic() < deadline, f"log never said {text!r}:\n{self.log()}"
+            time.sleep(0.01)
+
     def log(self) -> str:
         with open(self.log_path, "rb") as f:
             return f.read().decode("utf-8", "replace")

@@ -150,7 +150,9 @@ class Owner:
                     results = self._run([job], slot)
                     self.queue.finished(slot)
                     self._reply(results)
-                elif not self.queue.push(job, self.config.max_queue):
+                elif self.queue.push(job, self.config.max_queue):
+                    _LOG.debug("request %x queued", message.id)
+                else:
                     job.reply(answers.error(503, "Overloaded"))
         except OSError:
             pass
