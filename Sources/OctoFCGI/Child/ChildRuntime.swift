@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Synchronization
 
 #if canImport(Glibc)
@@ -7,6 +8,33 @@ import Glibc
 
 /// What every child process does the same way.
 enum ChildRuntime {
+    /// The start-up sequence every child begins with, before any thread of its
+    /// own starts: the signal policy (libfcgi's `FCGX_Init` must come after it),
+    /// the lifeline, and the shared status page (nil only if it cannot be mapped).
+    static func start() -> SharedStatus? {
+        SignalPolicy.install()
+        watchLifeline()
+        return try? SharedStatus.inherited()
+    }
+
+    /// Loads the model in a model-owning child (the model owner; a responder in
+    /// sync mode), reporting to the supervisor: `setup()`, then
+    /// `onServerStartup()`, then `ready` (which serves). A failure is logged and
+    /// reported, and the process exits 1.
+    static func loadModel(_ host: any ServiceHosting, logger: Logger, ready: () throws -> Void) {
+        ChildReport.setupStarted.send()
+        do {
+            try runBlocking { try await host.setup() }
+            try runBlocking { try await host.onServerStartup() }
+            try ready()
+        } catch {
+            logger.error("setup failed: \(String(describing: error))")
+            ChildReport.setupFailed(String(describing: error)).send()
+            exit(1)
+        }
+        ChildReport.running.send()
+    }
+
     /// Exits this process as soon as the supervisor is gone (the lifeline pipe
     /// reads EOF), so a `kill -9` of the supervisor leaves no orphans serving.
     static func watchLifeline() {

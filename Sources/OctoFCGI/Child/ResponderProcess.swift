@@ -12,11 +12,10 @@ import Glibc
 /// accepting), bounded by the drain timeout, and exits 0.
 enum ResponderProcess {
     static func run(config: ChildConfig, service: ServiceDescriptor) -> Never {
-        SignalPolicy.install()
-        ChildRuntime.watchLifeline()
+        let inherited = ChildRuntime.start()
         let logger = Logger(label: "octoai.responder.\(config.index)")
         do {
-            let status = try SharedStatus.inherited()
+            guard let status = inherited else { throw ConfigurationError("cannot map the shared status page") }
             if config.metrics { SharedMetricsFactory.bootstrap(SharedMetrics(page: status), endpoints: service.api.endpoints.map(\.path)) }
             var syncBackend: InProcessBackend?
             var host: (any ServiceHosting)?
@@ -58,17 +57,7 @@ enum ResponderProcess {
     /// Sync mode: `setup()` runs here, while the transport already answers (503).
     static func setUpInProcess(_ host: any ServiceHosting, _ backend: InProcessBackend, _ logger: Logger) {
         Thread.detachNewThread {
-            ChildReport.setupStarted.send()
-            do {
-                try ChildRuntime.runBlocking { try await host.setup() }
-                try ChildRuntime.runBlocking { try await host.onServerStartup() }
-            } catch {
-                logger.error("setup failed: \(String(describing: error))")
-                ChildReport.setupFailed(String(describing: error)).send()
-                exit(1)
-            }
-            backend.markReady()
-            ChildReport.running.send()
+            ChildRuntime.loadModel(host, logger: logger) { backend.markReady() }
         }
     }
 

@@ -109,23 +109,18 @@ package final class FastCGITransport: Transport {
 
     private func serve(_ request: inout FCGX_Request, _ handler: @Sendable (HTTPRequest) -> HTTPResponse) {
         let receivedAt = MonotonicClock.nanoseconds()
-        // Params live in libfcgi's buffers until FCGX_Finish_r: copy them out now.
-        let method = param("REQUEST_METHOD", request.envp) ?? "GET"
-        let query = param("QUERY_STRING", request.envp) ?? ""
-        let path = param("DOCUMENT_URI", request.envp) ?? HTTPRequest.path(fromRequestURI: param("REQUEST_URI", request.envp))
-        let contentType = param("CONTENT_TYPE", request.envp).flatMap { $0.isEmpty ? nil : $0 }
-        let length = param("CONTENT_LENGTH", request.envp).flatMap { Int($0) } ?? 0
-
-        let response: HTTPResponse
-        if let refusal = limits.refusal(headers: Self.headerCount(request.envp), bodySize: length) {
-            discardInput(request.in)
-            response = refusal
-        } else {
-            let body = readBody(request.in, expected: length)
-            let client = ClientConnection(fd: request.ipcFd)
-            response = handler(HTTPRequest(method: method, path: path, query: query, contentType: contentType, body: body, receivedAt: receivedAt, client: client))
+        // Params live in libfcgi's buffers until FCGX_Finish_r: the head copies them out now.
+        let envp = request.envp
+        let head = CGIRequestHead(headerCount: Self.headerCount(envp)) { name in FCGX_GetParam(name, envp).map { String(cString: $0) } }
+        let input = request.in
+        let bytes = RequestCycle.answer(
+            head, limits: limits, receivedAt: receivedAt, client: ClientConnection(fd: request.ipcFd),
+            discardBody: { discardInput(input) }, readBody: { readBody(input, expected: head.contentLength) }, handler: handler)
+        bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                _ = FCGX_PutStr($0, Int32(buffer.count), request.out)
+            }
         }
-        write(response, head: method == "HEAD", to: request.out)
     }
 
     /// The request's header lines: the `HTTP_*` params among `NAME=value` entries.
@@ -137,11 +132,6 @@ package final class FastCGITransport: Transport {
             entry += 1
         }
         return count
-    }
-
-    private func param(_ name: String, _ envp: FCGX_ParamArray?) -> String? {
-        guard let value = FCGX_GetParam(name, envp) else { return nil }
-        return String(cString: value)
     }
 
     private func readBody(_ stream: UnsafeMutablePointer<FCGX_Stream>?, expected: Int) -> [UInt8] {
@@ -174,15 +164,5 @@ package final class FastCGITransport: Transport {
     private func discardInput(_ stream: UnsafeMutablePointer<FCGX_Stream>?) {
         var chunk = [CChar](repeating: 0, count: 64 * 1024)
         while chunk.withUnsafeMutableBufferPointer({ FCGX_GetStr($0.baseAddress!, Int32($0.count), stream) }) > 0 {}
-    }
-
-    private func write(_ response: HTTPResponse, head: Bool, to stream: UnsafeMutablePointer<FCGX_Stream>?) {
-        var bytes = response.cgiHead(extraHeaders: [])
-        if !head { bytes.append(contentsOf: response.body) }
-        bytes.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                _ = FCGX_PutStr($0, Int32(buffer.count), stream)
-            }
-        }
     }
 }

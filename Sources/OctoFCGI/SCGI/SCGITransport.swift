@@ -82,31 +82,17 @@ package final class SCGITransport: Transport {
             logger.warning("SCGI request dropped: \(error)")
             return
         }
-        let method = header.value("REQUEST_METHOD") ?? "GET"
-        let response: HTTPResponse
-        let headers = header.pairs.count { $0.name.hasPrefix("HTTP_") }
-        if let refusal = limits.refusal(headers: headers, bodySize: header.contentLength) {
-            connection.discardBody(length: header.contentLength)
-            response = refusal
-        } else {
-            do {
-                let body = try connection.readBody(length: header.contentLength)
-                var request = Self.request(header, method: method, body: body, receivedAt: receivedAt)
-                request.client = ClientConnection(fd: fd)
-                response = handler(request)
-            } catch {
-                logger.warning("SCGI request dropped: \(error)")
-                return
-            }
+        let head = CGIRequestHead(headerCount: header.pairs.count { $0.name.hasPrefix("HTTP_") }, contentLength: header.contentLength) { header.value($0) }
+        let bytes: [UInt8]
+        do {
+            bytes = try RequestCycle.answer(
+                head, limits: limits, receivedAt: receivedAt, client: ClientConnection(fd: fd),
+                discardBody: { connection.discardBody(length: head.contentLength) }, readBody: { try connection.readBody(length: head.contentLength) },
+                handler: handler)
+        } catch {
+            logger.warning("SCGI request dropped: \(error)")
+            return
         }
-        var bytes = response.cgiHead(extraHeaders: [])
-        if method != "HEAD" { bytes.append(contentsOf: response.body) }
         if !connection.write(bytes) { logger.debug("SCGI peer went away before the answer was written") }
-    }
-
-    static func request(_ header: SCGIHeader, method: String, body: [UInt8], receivedAt: UInt64) -> HTTPRequest {
-        let path = header.value("DOCUMENT_URI").flatMap { $0.isEmpty ? nil : $0 } ?? HTTPRequest.path(fromRequestURI: header.value("REQUEST_URI"))
-        let contentType = header.value("CONTENT_TYPE").flatMap { $0.isEmpty ? nil : $0 }
-        return HTTPRequest(method: method, path: path, query: header.value("QUERY_STRING") ?? "", contentType: contentType, body: body, receivedAt: receivedAt)
     }
 }

@@ -1,0 +1,23 @@
+/// One request from its CGI head to the bytes of its answer, as every transport
+/// serves it: what the limits refuse is answered without reading the body (the
+/// transport discards it, so nginx finishes sending before it reads the answer),
+/// anything else goes to the handler with its body; a `HEAD` answer has no body.
+package enum RequestCycle {
+    /// The answer's bytes (CGI head and body) for the request `head` describes.
+    /// `readBody` may throw (a peer that went away): then there is nothing to answer.
+    package static func answer(
+        _ head: CGIRequestHead, limits: TransportLimits, receivedAt: UInt64, client: ClientConnection?,
+        discardBody: () -> Void, readBody: () throws -> [UInt8], handler: (HTTPRequest) -> HTTPResponse
+    ) rethrows -> [UInt8] {
+        let response: HTTPResponse
+        if let refusal = limits.refusal(headers: head.headerCount, bodySize: head.contentLength) {
+            discardBody()
+            response = refusal
+        } else {
+            response = handler(head.request(body: try readBody(), receivedAt: receivedAt, client: client))
+        }
+        var bytes = response.cgiHead(extraHeaders: [])
+        if head.method != "HEAD" { bytes.append(contentsOf: response.body) }
+        return bytes
+    }
+}
