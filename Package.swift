@@ -11,9 +11,10 @@ let fuzzLibrary = ProcessInfo.processInfo.environment["OCTOAI_FUZZ"] ?? ""
 let fuzzSwift: [SwiftSetting] = fuzzLibrary.isEmpty ? [] : [.unsafeFlags(["-sanitize=fuzzer,address"]), .define("FUZZING")]
 let fuzzLink: [LinkerSetting] = fuzzLibrary.isEmpty ? [] : [.unsafeFlags(["-sanitize=address", fuzzLibrary, "-lstdc++"])]
 
+// Linux only: libfcgi, Glibc, /proc, posix_spawn, shared memory pages and
+// network namespaces are what octoai is built on; there is no other platform to declare.
 let package = Package(
     name: "octoai-fcgi",
-    platforms: [.macOS(.v14)],
     products: [
         .library(name: "OctoFCGI", targets: ["OctoFCGI"]),
         .library(name: "MiniLM", targets: ["MiniLM"]),

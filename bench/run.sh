@@ -23,7 +23,7 @@
 #   REPS [2]               passes (each: anchors once, ours once)
 #   CONCURRENCY ["1 16 64"]
 #   QUICK [0]              1 = DURATION=3s, REPS=1 (development; RESULTS.md says so)
-#   CONFIGS ["fcgi-async fcgi-sync scgi-async"]
+#   CONFIGS ["fcgi-async fcgi-async-mc fcgi-sync scgi-async"]
 #   ROWS_OURS ["infer health spin upload"]
 #   SPIN_CONCURRENCY ["16 64"] the CPU-bound row's c list (at c=1 it is 200 req/s by
 #                          construction; skipping it keeps the default run under 15 min)

@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 seconds=${SECONDS_PER_TARGET:-60}
 # OCTOAI_FUZZ: Package.swift instruments OctoFCGI and the targets and links libFuzzer
 # (without its main) into octoai-fuzz alone.
-library=$(ls "$(dirname "$(command -v swift)")"/../lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-x86_64.a | head -1)
+library=$(ls "$(dirname "$(command -v swift)")"/../lib/clang/*/lib/linux/libclang_rt.fuzzer_no_main-"$(uname -m)".a | head -1)
 OCTOAI_FUZZ="$library" swift build --scratch-path .build-fuzz --product octoai-fuzz
 for target in ${TARGETS:-scgi multipart json}; do
     mkdir -p ".build-fuzz/corpus/$target" ".build-fuzz/crashes/$target"

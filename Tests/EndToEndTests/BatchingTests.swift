@@ -12,8 +12,8 @@ import Testing
         let client = stack.client
         // A first slow call keeps the model busy while the next 12 queue up behind it.
         let first = BackgroundRequest { try client.post("/infer", json: #"{"prompt":"sleep:0.5"}"#) }
-        try stack.waitFor("the first call to start") { (try? stack.client.get("/healthcheck")) != nil }
-        usleep(100_000)
+        // In flight: the slow call, and the metrics request asking.
+        try stack.waitFor("the first call to start") { try stack.metric("octoai_in_flight") == 2 }
         let requests = (0..<12).map { i in BackgroundRequest { try client.post("/infer", json: #"{"prompt":"req\#(i)"}"#) } }
         let answers = try requests.map { try $0.response() }
         #expect(try first.response().status == 200)

@@ -14,6 +14,8 @@ struct UsageExamplesTests {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [executable] + arguments
         process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        // The scripts write the file they upload (example.bin) where they run: in the stack's directory.
+        process.currentDirectoryURL = URL(fileURLWithPath: try Stack.shared.directory)
         let pipe = Pipe()
         process.standardOutput = pipe
         process.standardError = pipe

@@ -132,3 +132,11 @@ extension IPCFrameTests {
         #expect(request?.payload == Array(repeating: 9, count: 100))
     }
 }
+
+extension IPCFrame {
+    /// Reads one call; nil on EOF, a malformed frame or a cancel.
+    static func readRequest(_ reader: IPCFrameReader) -> Request? {
+        guard case let .call(request) = readMessage(reader) else { return nil }
+        return request
+    }
+}

@@ -28,6 +28,23 @@ struct Reverse: Service {
         #expect(readme.contains("```swift\n" + compiled + "```"))
     }
 
+    /// Code fences pair up and no heading falls inside one: a stray fence once
+    /// turned the whole "Write your own service" section into a code block.
+    @Test func everyHeadingIsOutsideTheCodeBlocks() throws {
+        let readme = try String(contentsOf: Self.root.appendingPathComponent("README.md"), encoding: .utf8)
+        var inCode = false
+        var headings: [String] = []
+        for line in readme.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("```") {
+                inCode.toggle()
+            } else if line.hasPrefix("## ") {
+                if inCode { Issue.record("heading inside a code block: \(line)") } else { headings.append(String(line)) }
+            }
+        }
+        #expect(!inCode, "a code fence is never closed")
+        #expect(headings.contains("## Write your own service"))
+    }
+
     @Test func theExampleIsAWorkingService() throws {
         let api = try ServiceDescriptor(Reverse.self).api
         #expect(api.endpoints.map(\.path) == ["/infer"])

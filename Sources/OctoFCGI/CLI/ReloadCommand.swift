@@ -1,9 +1,7 @@
 import ArgumentParser
 import Foundation
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// `octoai reload --socket PATH`: asks the backend on that socket for a
 /// zero-downtime reload (the same as sending its supervisor SIGHUP).

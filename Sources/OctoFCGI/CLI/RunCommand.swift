@@ -1,9 +1,7 @@
 import ArgumentParser
 import Foundation
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// `octoai run`: nginx and the FastCGI backend together, in the foreground, for
 /// a person trying a service. Ctrl-C or SIGTERM stops both.

@@ -1,8 +1,6 @@
 import Foundation
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Everything a child process needs, handed down in the `OCTOAI_CHILD`
 /// environment variable (JSON) so its command line can be just its title

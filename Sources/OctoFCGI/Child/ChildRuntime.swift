@@ -2,9 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// What every child process does the same way.
 enum ChildRuntime {

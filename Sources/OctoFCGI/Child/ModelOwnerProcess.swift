@@ -1,9 +1,7 @@
 import Foundation
 import Logging
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// The model owner (async mode): the only process that calls `setup()` and
 /// `infer()`. It reports its progress to the supervisor, serves framed calls on

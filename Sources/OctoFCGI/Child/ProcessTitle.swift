@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Shows a process's role in `ps`, as php-fpm does (`octoai: supervisor`).
 ///

@@ -1,9 +1,7 @@
 import Foundation
 import Logging
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// A responder: accepts requests from nginx on the inherited listening socket,
 /// answers the contract's built-in routes itself and sends inference to the model

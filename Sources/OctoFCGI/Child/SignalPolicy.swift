@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Every `octoai` process's signal set-up, applied before any thread starts and
 /// before libfcgi's `FCGX_Init` (which takes over SIGPIPE, SIGUSR1 and SIGTERM

@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The connection a request came in on (nginx's FastCGI or SCGI connection),
 /// watched so that work for a client that went away is dropped before the model
@@ -20,13 +16,9 @@ package struct ClientConnection: Sendable {
 
     package init(fd: Int32) { self.fd = fd }
 
-    #if os(Linux)
     /// `POLLRDHUP` (Linux): the peer closed or shut down its writing side. Not
     /// exported by Swift's Glibc module.
     static let hangUpEvents = Int16(0x2000)
-    #else
-    static let hangUpEvents = Int16(0)  // POLLHUP is always reported
-    #endif
 
     /// Whether the peer has hung up, checked without waiting.
     package var isGone: Bool {

@@ -1,7 +1,5 @@
 import Atomics
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// A page of memory shared by the supervisor and every child it spawns.
 ///

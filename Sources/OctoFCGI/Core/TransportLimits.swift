@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Limits every transport enforces before the router sees a request.
 package struct TransportLimits: Sendable {

@@ -5,7 +5,9 @@ import Logging
 /// threads; everything here is immutable and safe to share.
 package final class Router: Sendable {
     enum Route: Sendable {
-        case root, healthcheck, openAPI, docs, metrics
+        case root, healthcheck, openAPI, docs
+        /// Routed only when the router has metrics to show.
+        case metrics(SharedMetrics)
         case endpoint(Int)
 
         /// Index in ``SharedMetrics/builtInRoutes``, then the endpoints.
@@ -38,8 +40,6 @@ package final class Router: Sendable {
     let replicaName: String?
     /// What a body may hold (form parts, part size, JSON values).
     let limits: ContentLimits
-    /// What `/metrics` shows (nil: no `/metrics`).
-    let metrics: SharedMetrics?
     /// Where answers are counted (swift-metrics; a no-op until a backend is bootstrapped).
     let requestMetrics: RequestMetrics
 
@@ -53,8 +53,7 @@ package final class Router: Sendable {
         self.limits = limits
         var routes: [String: Route] = ["/": .root, "/healthcheck": .healthcheck, "/openapi.json": .openAPI]
         if docs { routes["/docs"] = .docs }
-        if metrics != nil { routes["/metrics"] = .metrics }
-        self.metrics = metrics
+        if let metrics { routes["/metrics"] = .metrics(metrics) }
         self.requestMetrics = RequestMetrics(endpoints: api.endpoints.map(\.path))
         for (index, endpoint) in api.endpoints.enumerated() { routes[endpoint.path] = .endpoint(index) }
         self.routes = routes
@@ -97,8 +96,7 @@ package final class Router: Sendable {
         case .healthcheck: return healthcheck()
         case .openAPI: return HTTPResponse(status: 200, body: openAPIBody)
         case .docs: return HTTPResponse(status: 200, contentType: "text/html; charset=utf-8", body: docsBody)
-        case .metrics:
-            guard let metrics else { return .detail(404, "Not Found") }
+        case let .metrics(metrics):
             let text = MetricsRenderer.render(metrics, routes: requestMetrics.routes, state: status.state)
             return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: Array(text.utf8))
         case let .endpoint(index): return infer(endpoint: index, request: request)

@@ -112,12 +112,6 @@ enum IPCFrame {
         return .call(Request(id: get(header, 5), endpoint: get(header, 13), timeoutMilliseconds: get(header, 15), payload: payload))
     }
 
-    /// Reads one call; nil on EOF, a malformed frame or anything else.
-    static func readRequest(_ reader: IPCFrameReader) -> Request? {
-        guard case let .call(request) = readMessage(reader) else { return nil }
-        return request
-    }
-
     /// Reads one response; nil on EOF or a malformed frame.
     static func readResponse(_ reader: IPCFrameReader) -> Response? {
         let size: (UInt8) -> Int? = { kind in Kind(rawValue: kind).map { $0.rawValue >= Kind.output.rawValue } == true ? responseHeaderSize : nil }

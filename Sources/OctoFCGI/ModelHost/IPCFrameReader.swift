@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Reads ``IPCFrame`` frames off one connection with, usually, one `recv` per
 /// frame.

@@ -2,9 +2,7 @@ import CoreMetrics
 import Foundation
 import Synchronization
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// The responder's side of the IPC (async mode): sends a validated call to the
 /// model owner and waits for its answer on a pooled persistent connection.

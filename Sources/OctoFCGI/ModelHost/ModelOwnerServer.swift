@@ -3,9 +3,7 @@ import Foundation
 import Logging
 import Synchronization
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// The model owner's side of the IPC: accepts responder connections on the
 /// internal socket, reads framed calls, runs them in arrival order on

@@ -2,9 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Replaces a process stuck in one call: the model owner, or in sync mode the
 /// responder that runs the model itself.

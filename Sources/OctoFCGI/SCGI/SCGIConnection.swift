@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// One accepted SCGI connection: reads the header and body nginx sends, writes
 /// one answer. SCGI carries exactly one request per connection.

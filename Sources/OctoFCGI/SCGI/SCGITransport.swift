@@ -2,9 +2,7 @@ import Atomics
 import Foundation
 import Logging
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// SCGI in Swift, the responder's other transport (`octoai scgi`).
 ///

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// A child the supervisor started and watches.
 struct ChildProcess {

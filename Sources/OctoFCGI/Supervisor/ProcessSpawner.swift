@@ -1,8 +1,6 @@
 import Foundation
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Starts child processes with `posix_spawn`, handing down chosen descriptors at
 /// fixed numbers and nothing else (everything else we open is close-on-exec).

@@ -1,9 +1,7 @@
 import CoreMetrics
 import Foundation
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 extension Supervisor {
     func startChild(_ role: ChildConfig.Role, index: Int, generation: Int) {

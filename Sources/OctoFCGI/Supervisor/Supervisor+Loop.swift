@@ -1,8 +1,6 @@
 import Foundation
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 extension Supervisor {
     /// One turn of the event loop: wait for a signal, a report or the next timer.

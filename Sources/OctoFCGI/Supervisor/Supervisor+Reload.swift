@@ -1,9 +1,7 @@
 import CoreMetrics
 import Foundation
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Zero-downtime reload (SIGHUP, `octoai reload`): a new generation of processes
 /// comes up beside the serving one, on a new socket; once its model is loaded the

@@ -2,9 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Write end of the supervisor's self-pipe; signal handlers can only reach
 /// globals, and an atomic load is async-signal-safe.

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Descriptor housekeeping for processes that hand descriptors to children.
 enum Descriptor {

@@ -1,6 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#endif
 
 /// Clocks for analytics: wall time for `performance_time_ms`, the calling
 /// thread's CPU time for `inference_time_ms` (so a model that sleeps reports ~0).

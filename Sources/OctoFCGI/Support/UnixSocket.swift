@@ -1,8 +1,4 @@
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Thin, blocking wrappers over the socket calls the transports and the IPC use.
 ///

@@ -1,10 +1,6 @@
 import MultipartKit
 
-#if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// One part of a `multipart/form-data` body, as multipart-kit's streaming parser
 /// delivers it: its headers, then its bytes.
