@@ -62,7 +62,9 @@ let package = Package(
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
             ],
-            exclude: ["README.md"],
+            exclude: ["README.md", "ModelHost/Python/README.md"],
+            // The Python model-owner host, carried inside the binary (PythonHost.swift).
+            resources: [.embedInCode("ModelHost/Python/octoai_fcgi")],
             swiftSettings: fuzzSwift
         ),
         // The services built into the `octoai` binary (EchoService, ...).

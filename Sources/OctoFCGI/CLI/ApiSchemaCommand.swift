@@ -13,7 +13,8 @@ struct ApiSchemaCommand: ParsableCommand {
 
     func run() throws {
         let service = try globals.start()
-        let document = OpenAPIGenerator.document(for: service.api).serialized
+        defer { service.removeHostFiles() }
+        let document = service.document.serialized
         if let outputFile {
             try document.write(toFile: outputFile, atomically: true, encoding: .utf8)
         } else {

@@ -19,11 +19,12 @@ struct GenerateUsageExamplesCommand: ParsableCommand {
 
     func run() throws {
         let service = try globals.start()
+        defer { service.removeHostFiles() }
         let output: String
         if noRender {
             output = UsageExamples.unrendered(format).serialized + "\n"
         } else {
-            output = try UsageExamples.render(format, document: OpenAPIGenerator.document(for: service.api))
+            output = try UsageExamples.render(format, document: service.document)
         }
         if let outputFile {
             try output.write(toFile: outputFile, atomically: true, encoding: .utf8)

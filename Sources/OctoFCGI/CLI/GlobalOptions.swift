@@ -6,8 +6,14 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: "ERROR, WARNING, INFO or DEBUG (env OCTOAI_LOG_LEVEL; default INFO). Logs go to stderr.")
     var logLevel: String?
 
-    @Option(name: .long, help: "Which service of this binary to serve (default: the first).")
+    @Option(name: .long, help: "Which service to serve: of this binary (default: the first), or the class in --service-module (default: the seed's choice).")
     var serviceClass: String?
+
+    @Option(name: .long, help: "Serve an octoai-sdk Python service: the module's name (imported from the current directory, as the seed does) or a .py file.")
+    var serviceModule: String?
+
+    @Option(name: .long, help: "The Python interpreter for --service-module (default: OCTOAI_PYTHON, $VIRTUAL_ENV/bin/python, python3 on PATH); it needs octoai-sdk.")
+    var python: String?
 
     /// `--log-level`, else `OCTOAI_LOG_LEVEL`, else INFO (``validate()`` refused anything else).
     var resolvedLogLevel: LogLevel {
@@ -20,10 +26,23 @@ struct GlobalOptions: ParsableArguments {
         }
     }
 
-    /// Sets up logging and returns the selected service.
+    /// Sets up logging and returns the selected service: one of this binary's, or
+    /// the Python service `--service-module` names, described by its interpreter
+    /// (what cannot be served is one `octoai: ...` line and exit status 1).
     func start() throws -> ServiceDescriptor {
         LogSetup.bootstrap(level: resolvedLogLevel)
-        return try ServiceRegistry.select(serviceClass)
+        guard let serviceModule else { return try ServiceRegistry.select(serviceClass) }
+        // The Python host logs at the level the command line asked for.
+        setenv("OCTOAI_LOG_LEVEL", resolvedLogLevel.rawValue, 1)
+        do {
+            let interpreter = try PythonHost.interpreter(python)
+            return try PythonHost.describe(interpreter: interpreter, module: serviceModule, serviceClass: serviceClass)
+        } catch let failure as PythonHost.Failure {
+            FileHandle.standardError.write(Data("octoai: \(failure)\n".utf8))
+            throw ExitCode(1)
+        } catch is PythonHost.DescribeFailed {
+            throw ExitCode(1)
+        }
     }
 }
 

@@ -39,10 +39,7 @@ public enum OctoAI {
     /// The backend `octoai run` started: a supervisor, as `octoai fcgi` runs one.
     static func runBackend(_ config: ServeConfiguration) -> Never {
         LogSetup.bootstrap(level: config.logLevel)
-        guard let service = ServiceRegistry.find(config.service) else {
-            FileHandle.standardError.write(Data("octoai: unknown service \(config.service)\n".utf8))
-            exit(2)
-        }
+        let service = resolve(config)
         do {
             exit(try Supervisor(config: config, service: service).run())
         } catch {
@@ -53,13 +50,26 @@ public enum OctoAI {
 
     static func runChild(_ config: ChildConfig) -> Never {
         LogSetup.bootstrap(level: config.logLevel)
-        guard let service = ServiceRegistry.find(config.service) else {
-            FileHandle.standardError.write(Data("octoai: unknown service \(config.service)\n".utf8))
-            exit(2)
-        }
+        let service = resolve(config.serve)
         switch config.role {
         case .modelOwner: ModelOwnerProcess.run(config: config, service: service)
         case .responder: ResponderProcess.run(config: config, service: service)
+        }
+    }
+}
+
+extension OctoAI {
+    /// The service a configuration names, in a process the supervisor (or `run`)
+    /// started: one compiled in, or the Python service whose description the
+    /// command line already had written. Exits 2 when there is none.
+    static func resolve(_ config: ServeConfiguration) -> ServiceDescriptor {
+        do {
+            if let python = config.python { return try PythonServiceDescription.load(python) }
+            if let service = ServiceRegistry.find(config.service) { return service }
+            throw ConfigurationError("unknown service \(config.service)")
+        } catch {
+            FileHandle.standardError.write(Data("octoai: \(error)\n".utf8))
+            exit(2)
         }
     }
 }
@@ -103,9 +113,14 @@ extension Logger {
 }
 
 extension ServiceDescriptor {
-    /// Runs one of the service's hooks on a fresh instance for a one-shot command;
-    /// a failure is logged and becomes exit status 1.
-    func runHook(_ name: String, _ hook: @escaping @Sendable (any ServiceHosting) async throws -> Void) throws {
+    /// Runs one of the service's hooks for a one-shot command: on a fresh
+    /// instance of a Swift service, or as the Python host's `pythonMode`. A
+    /// failure is logged (the Python host says why itself) and becomes exit status 1.
+    func runHook(_ name: String, pythonMode: String, _ hook: @escaping @Sendable (any ServiceHosting) async throws -> Void) throws {
+        if let python {
+            guard try PythonHost.run(python, [pythonMode]) == 0 else { throw ExitCode(1) }
+            return
+        }
         let host = makeHost()
         do {
             try ChildRuntime.runBlocking { try await hook(host) }
@@ -113,5 +128,11 @@ extension ServiceDescriptor {
             Logger.cli.error("\(name) failed: \(String(describing: error))")
             throw ExitCode(1)
         }
+    }
+
+    /// Removes what a one-shot command wrote to run a Python service (its host
+    /// and description); nothing for a Swift service.
+    func removeHostFiles() {
+        if let python { try? FileManager.default.removeItem(atPath: python.hostDirectory) }
     }
 }

@@ -82,7 +82,12 @@ struct ServeOptions: ParsableArguments {
             throw ValidationError(
                 "--model-concurrency \(modelConcurrency): \(service.name) allows at most \(service.maxConcurrency) concurrent calls (its maxConcurrency)")
         }
+        if service.python != nil, !asyncEnable.value {
+            throw ConfigurationError(
+                "--async-enable false: \(service.name) is a Python service, whose model runs in its own Python process (the model owner); the responders are Swift and never load Python, so there is no sync mode for it. Leave --async-enable true.")
+        }
         var config = ServeConfiguration(endpoint: endpoint, service: service.name)
+        config.python = service.python
         config.transport = transport
         config.logLevel = globals.resolvedLogLevel
         config.workers = workers

@@ -9,6 +9,8 @@ struct SetupServiceCommand: ParsableCommand {
     @OptionGroup var globals: GlobalOptions
 
     func run() throws {
-        try globals.start().runHook("setup") { try await $0.setup() }
+        let service = try globals.start()
+        defer { service.removeHostFiles() }
+        try service.runHook("setup", pythonMode: "setup-service") { try await $0.setup() }
     }
 }

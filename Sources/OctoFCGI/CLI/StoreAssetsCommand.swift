@@ -13,8 +13,9 @@ struct StoreAssetsCommand: ParsableCommand {
 
     func run() throws {
         let service = try globals.start()
+        defer { service.removeHostFiles() }
         if checkIsNeeded { throw ExitCode(service.storesAssets ? 10 : 11) }
         AssetVolume.exportVariables(for: service)
-        try service.runHook("store-assets") { try await $0.storeAssets() }
+        try service.runHook("store-assets", pythonMode: "store-assets") { try await $0.storeAssets() }
     }
 }

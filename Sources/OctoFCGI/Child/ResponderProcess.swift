@@ -29,7 +29,7 @@ enum ResponderProcess {
                 (host, syncBackend, backend) = (h, b, b)
             }
             let router = Router(
-                api: service.api, status: status, asyncEnable: config.asyncEnable, backend: backend, logger: logger,
+                api: service.api, document: service.document, status: status, asyncEnable: config.asyncEnable, backend: backend, logger: logger,
                 replicaName: ProcessInfo.processInfo.environment["OCTOAI_REPLICA_NAME"], docs: config.docs,
                 metrics: config.metrics ? SharedMetrics(page: status) : nil, limits: config.contentLimits)
             let transport: any Transport = makeTransport(config)

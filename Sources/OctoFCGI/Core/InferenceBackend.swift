@@ -21,6 +21,9 @@ package enum InferenceInput: Sendable {
     /// (each file `{"offset", "length", "filename", "content_type"}`), and the
     /// request body the descriptors point into, passed on without being copied.
     case form(fields: [UInt8], body: [UInt8])
+    /// The body as the client sent it, with its content type, for a model that
+    /// validates it itself (a Python service: pydantic decides).
+    case raw(contentType: String?, body: [UInt8])
 }
 
 /// What came back from the model.

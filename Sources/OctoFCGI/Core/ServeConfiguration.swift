@@ -12,6 +12,9 @@ package struct ServeConfiguration: Codable, Sendable, Equatable {
     package var endpoint: Endpoint
     /// The service `--service-class` selected (its ``ServiceDescriptor/name``).
     package var service: String
+    /// For a Python service (`--service-module`): the interpreter that owns the
+    /// model, and where the responders read the service's description.
+    package var python: PythonModule?
     package var transport: TransportKind = .fastcgi
     /// Group given the socket file (`--socket-group`), nil to leave it as created.
     package var socketGroup: String?

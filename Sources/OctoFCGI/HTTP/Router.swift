@@ -30,6 +30,8 @@ package final class Router: Sendable {
 
     let routes: [String: Route]
     let endpoints: [EndpointInfo]
+    /// Whether bodies are validated here (false: the model's side validates them).
+    let validatesInResponder: Bool
     let status: any LifecycleStatusSource
     let asyncEnable: Bool
     let backend: any InferenceBackend
@@ -43,12 +45,13 @@ package final class Router: Sendable {
     /// Where answers are counted (swift-metrics; a no-op until a backend is bootstrapped).
     let requestMetrics: RequestMetrics
 
-    /// `docs: false` leaves `/docs` out (404), for operators who expose no
+    /// `document` is the OpenAPI document to serve (nil: the one derived from
+    /// `api`'s Swift types). `docs: false` leaves `/docs` out (404), for operators who expose no
     /// documentation; without `metrics` there is no `/metrics` either. `limits`
     /// bounds what a body may hold (413 past them), before the model sees it.
     package init(
-        api: APIDescription, status: any LifecycleStatusSource, asyncEnable: Bool, backend: any InferenceBackend, logger: Logger,
-        replicaName: String? = nil, docs: Bool = true, metrics: SharedMetrics? = nil, limits: ContentLimits = .default
+        api: APIDescription, document: JSONValue? = nil, status: any LifecycleStatusSource, asyncEnable: Bool, backend: any InferenceBackend,
+        logger: Logger, replicaName: String? = nil, docs: Bool = true, metrics: SharedMetrics? = nil, limits: ContentLimits = .default
     ) {
         self.limits = limits
         var routes: [String: Route] = ["/": .root, "/healthcheck": .healthcheck, "/openapi.json": .openAPI]
@@ -61,7 +64,8 @@ package final class Router: Sendable {
         self.status = status
         self.asyncEnable = asyncEnable
         self.backend = backend
-        let document = OpenAPIGenerator.document(for: api)
+        self.validatesInResponder = api.validatesInResponder
+        let document = document ?? OpenAPIGenerator.document(for: api)
         self.openAPIBody = document.bytes
         self.docsBody = Array(DocsPage.html(for: document).utf8)
         self.logger = logger
@@ -111,7 +115,9 @@ package final class Router: Sendable {
     func infer(endpoint index: Int, request: HTTPRequest) -> HTTPResponse {
         let endpoint = endpoints[index]
         let validated: Result<InferenceInput, RequestRejection> =
-            endpoint.isForm
+            !validatesInResponder
+            ? .success(.raw(contentType: request.contentType, body: request.body))
+            : endpoint.isForm
             ? FormValidator.validate(body: request.body, contentType: request.contentType, schema: endpoint.input, limits: limits)
             : RequestValidator.check(body: request.body, contentType: request.contentType, schema: endpoint.input, limits: limits).map { .json($0) }
         let input: InferenceInput

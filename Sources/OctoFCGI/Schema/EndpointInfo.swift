@@ -28,6 +28,10 @@ package struct APIDescription: Sendable, Equatable {
     package var version: String
     /// `/infer` first, then the extra endpoints in declaration order.
     package var endpoints: [EndpointInfo]
+    /// Whether the responder validates bodies against the endpoints' schemas
+    /// (Swift services), or hands them on as they came for the model's side to
+    /// validate (Python services: pydantic decides, exactly as the seed).
+    package var validatesInResponder = true
 
     package init(title: String, version: String = "0.1.0", endpoints: [EndpointInfo]) {
         self.title = title

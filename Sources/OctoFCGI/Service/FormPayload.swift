@@ -41,20 +41,20 @@ package enum FormPayload {
 
     /// The payload a service decodes `input` from, in two pieces to send one
     /// after the other: a JSON body whole (and no tail), a form's head and the
-    /// request body its files point into.
+    /// request body its files point into, a raw body after its content type
+    /// (`u32 length | content type`, what the Python host reads).
     package static func parts(of input: InferenceInput) -> (head: [UInt8], tail: [UInt8]) {
         switch input {
         case let .json(json): (json, [])
         case let .form(fields, body): (head(json: fields), body)
+        case let .raw(contentType, body): (head(json: Array((contentType ?? "").utf8)), body)
         }
     }
 
     /// The same payload in one buffer, for a caller that decodes it in process.
     package static func joined(_ input: InferenceInput) -> [UInt8] {
-        switch input {
-        case let .json(json): json
-        case let .form(fields, body): head(json: fields) + body
-        }
+        let (head, tail) = parts(of: input)
+        return tail.isEmpty ? head : head + tail
     }
 
     /// Decodes `T` from a head and the body after it.

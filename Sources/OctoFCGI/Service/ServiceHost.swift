@@ -1,58 +1,6 @@
 import Foundation
 import Logging
 
-/// A service type with its Swift types erased, so the CLI, the router and the
-/// model owner can work with whichever service `--service-class` picked.
-package struct ServiceDescriptor: Sendable {
-    /// The name `--service-class` matches.
-    package let name: String
-    /// Whether `store-assets` has work to do.
-    package let storesAssets: Bool
-    /// How many calls the model owner may run at once.
-    package let maxConcurrency: Int
-    /// Whether `/infer` calls may be grouped into `inferBatch` calls.
-    package let batchesInference: Bool
-    /// `/infer` first, then the extra endpoints.
-    package let api: APIDescription
-    let makeHost: @Sendable () -> any ServiceHosting
-
-    /// Describes `S`. Fails when an endpoint path is invalid or collides with another route.
-    package init<S: Service>(_ type: S.Type) throws {
-        let endpoints: [Endpoint<S>] = [Endpoint(path: "/infer", componentPrefix: "", isForm: false, method: S.infer)] + S.endpoints
-        try ServiceDescriptor.checkPaths(endpoints.map(\.path), service: S.serviceName)
-        guard endpoints.filter(\.isForm).count <= 1 else {
-            throw ConfigurationError("\(S.serviceName): declares more than one form-data endpoint")
-        }
-        name = S.serviceName
-        storesAssets = S.self is any AssetStoringService.Type
-        maxConcurrency = max(1, S.maxConcurrency)
-        batchesInference = S.self is any BatchingService.Type
-        api = APIDescription(
-            title: S.serviceName,
-            endpoints: endpoints.map {
-                EndpointInfo(path: $0.path, componentPrefix: $0.componentPrefix, input: $0.inputSchema, output: $0.outputSchema, isForm: $0.isForm)
-            })
-        makeHost = { ServiceHost<S>(endpoints: endpoints) }
-    }
-
-    static let builtInPaths: Set<String> = ["/", "/healthcheck", "/openapi.json", "/docs", "/metrics"]
-
-    static func checkPaths(_ paths: [String], service: String) throws {
-        var seen = Set<String>()
-        for path in paths {
-            guard path.hasPrefix("/"), path.count > 1, !path.hasSuffix("/"), !path.contains("?") else {
-                throw ConfigurationError("\(service): endpoint path \"\(path)\" must start with / and not end with /")
-            }
-            guard !builtInPaths.contains(path) else {
-                throw ConfigurationError("\(service): endpoint path \(path) collides with a built-in route")
-            }
-            guard seen.insert(path).inserted else {
-                throw ConfigurationError("\(service): endpoint path \(path) is declared twice")
-            }
-        }
-    }
-}
-
 /// One live service instance, type-erased.
 protocol ServiceHosting: AnyObject, Sendable {
     func setup() async throws

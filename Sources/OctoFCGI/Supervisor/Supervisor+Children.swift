@@ -22,10 +22,16 @@ extension Supervisor {
         // that had served 5 MiB uploads stayed at ~160 MB RSS (bench/RESULTS.md).
         if environment["MALLOC_MMAP_THRESHOLD_"] == nil { environment["MALLOC_MMAP_THRESHOLD_"] = "262144" }
         if role == .modelOwner { status.ownerGeneration += 1 }
+        // Every child is this binary in its role, but a Python service's model
+        // owner: its interpreter running the host (it takes the same descriptors,
+        // configuration and signals, and sets the same title itself).
+        var (path, arguments) = (ProcessSpawner.executablePath, [childConfig.title])
+        if role == .modelOwner, let python = config.python {
+            (path, arguments, environment) = PythonHost.command(python, ["serve"], environment: environment)
+        }
         do {
             let pid = try ProcessSpawner.spawn(
-                path: ProcessSpawner.executablePath, arguments: [childConfig.title], environment: environment, fds: fds,
-                blocked: SignalPolicy.controlSignals)
+                path: path, arguments: arguments, environment: environment, fds: fds, blocked: SignalPolicy.controlSignals)
             close(reportWrite)
             children[pid] = ChildProcess(pid: pid, role: role, index: index, generation: generation, reportFD: report.read)
             logger.debug("started \(childConfig.title) (pid \(pid))")

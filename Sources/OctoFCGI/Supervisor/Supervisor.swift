@@ -132,6 +132,7 @@ package final class Supervisor {
             unlink(Supervisor.pidFile(socket: path))
         }
         if let reload { unlink(reload.path) }
+        if let python = config.python { try? FileManager.default.removeItem(atPath: python.hostDirectory) }
         if let names = try? FileManager.default.contentsOfDirectory(atPath: runtimeDirectory) {
             for name in names { unlink(runtimeDirectory + "/" + name) }
         }
