@@ -8,7 +8,7 @@ import Testing
     @Test(arguments: [Wire.fastcgi, .scgi])
     func queuedRequestsWhoseClientLeftNeverReachTheModel(_ wire: Wire) throws {
         var options = Stack.Options()
-        options.transport = wire
+        options.wire = wire
         options.arguments = ["--workers", "1", "--threads", "8", "--model-concurrency", "1"]
         let stack = try Stack(options)
         defer { stack.stop() }

@@ -1,8 +1,29 @@
 import OctoFCGI
 import Testing
 
-/// The wire between nginx and octoai a stack uses.
-typealias Wire = TransportKind
+/// What a stack serves over: the transport between nginx and octoai, and the
+/// kind of service (a Swift one built into octoai, or its octoai-sdk twin in
+/// `../shared/python-services`, run by Python). Suites that hold for both kinds
+/// run over ``everyKind``.
+struct Wire: Hashable, Sendable, CustomTestStringConvertible {
+    var transport: TransportKind
+    var python = false
+
+    static let fastcgi = Wire(transport: .fastcgi)
+    static let scgi = Wire(transport: .scgi)
+    static let fastcgiPython = Wire(transport: .fastcgi, python: true)
+    static let scgiPython = Wire(transport: .scgi, python: true)
+    /// Both transports, Swift services.
+    static let allCases: [Wire] = [.fastcgi, .scgi]
+    /// Both transports, Swift and Python services.
+    static let everyKind: [Wire] = [.fastcgi, .scgi, .fastcgiPython, .scgiPython]
+
+    var testDescription: String { "\(transport)" + (python ? "+python" : "") }
+
+    /// What an `octoai` command needs to name this wire's service (the Swift
+    /// one is named by ``CLI/run(_:service:environment:timeout:executable:)``'s `service`).
+    var serviceArguments: [String] { python ? ["--service-module", Stack.pythonEchoService, "--python", Stack.python] : [] }
+}
 
 extension Stack {
     /// The stacks a suite marked `@Suite(.sharedStack)` runs against, one per transport.
@@ -38,8 +59,8 @@ struct SharedStackTrait: SuiteTrait, TestScoping {
             var options = Stack.Options()
             options.environment.merge(environment) { $1 }
             options.arguments += arguments
-            options.transport = transport
             options.service = service
+            options.wire = transport
             stacks[transport] = try Stack(options)
         }
         try await Stack.$current.withValue(stacks) { try await function() }

@@ -23,6 +23,18 @@ final class Stack: @unchecked Sendable {
         var tcp = false
         /// The binary to serve with (another package's, built from `Examples/`).
         var executable = Stack.executable
+        /// Serve `service` from this octoai-sdk module (a `.py` file) instead of
+        /// the binary's own, with the test venv's Python.
+        var pythonModule: String?
+
+        /// The transport and kind of service a ``Wire`` names.
+        var wire: Wire {
+            get { Wire(transport: transport, python: pythonModule != nil) }
+            set {
+                transport = newValue.transport
+                pythonModule = newValue.python ? Stack.pythonEchoService : nil
+            }
+        }
         /// Debug logs show when the model owner starts each call.
         static var debugLogging: Options {
             var options = Options()
@@ -50,6 +62,18 @@ final class Stack: @unchecked Sendable {
         return bundle.appendingPathComponent("octoai").path
     }
 
+    /// The checkout this test bundle was built from.
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// The test venv's interpreter, with octoai-sdk 0.10.1 (scripts/install-python-deps.sh).
+    static var python: String { packageRoot.appendingPathComponent(".build-venv/bin/python").path }
+
+    /// The reference EchoService written for octoai-sdk, unchanged (`../shared/python-services`).
+    static var pythonEchoService: String {
+        packageRoot.deletingLastPathComponent().appendingPathComponent("shared/python-services/echo_service/service.py").path
+    }
+
     static func makeDirectory() throws -> String {
         let path = NSTemporaryDirectory() + "octoai-test-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
@@ -64,7 +88,8 @@ final class Stack: @unchecked Sendable {
         let socket = directory + "/octoai.sock"
         let tcpPort = try Stack.freePort()
         let address = options.tcp ? ["--listen", "127.0.0.1:\(tcpPort)"] : ["--socket", socket, "--socket-mode", "0666"]
-        let service = options.service.isEmpty ? [] : ["--service-class", options.service]
+        var service = options.service.isEmpty ? [] : ["--service-class", options.service]
+        if let module = options.pythonModule { service += ["--service-module", module, "--python", Stack.python] }
         backend = try Stack.launch(
             options.executable, service + [options.transport == .scgi ? "scgi" : "fcgi"] + address + options.arguments,
             environment: options.environment, log: logPath)

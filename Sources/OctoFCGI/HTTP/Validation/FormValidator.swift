@@ -22,7 +22,8 @@ package enum FormValidator {
         var fields: [(String, JSONValue)] = []
         for field in object.fields {
             let loc: [JSONValue] = ["body", .string(field.name)]
-            let index = parts.firstIndex { $0.disposition.name == field.name }
+            // FastAPI takes an empty text field as one not sent: its default, or `missing`.
+            let index = parts.firstIndex { $0.disposition.name == field.name && ($0.disposition.filename != nil || !$0.body.isEmpty || isFile(field.schema)) }
             guard let index else {
                 if let fallback = field.defaultValue {
                     fields.append((field.name, fallback))
