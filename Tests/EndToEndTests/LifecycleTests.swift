@@ -7,8 +7,8 @@ import Glibc
 
 /// CONTRACT §3 with real processes: each test gets its own nginx + octoai.
 @Suite struct LifecycleTests {
-    @Test func answers503WithStateWhileSetupRuns() throws {
-        var options = Stack.Options()
+    @Test(arguments: [false, true]) func answers503WithStateWhileSetupRuns(python: Bool) throws {
+        var options = Stack.Options.echo(python: python)
         options.environment["SETUP_SECONDS"] = "3"
         options.waitUntilRunning = false
         let stack = try Stack(options)
@@ -29,14 +29,14 @@ import Glibc
         #expect(stack.log.contains("status: SETUP_SERVICE -> RUNNING"))
     }
 
-    @Test func failingSetupExitsWithStatus1AndLogsTheError() throws {
-        var options = Stack.Options()
+    @Test(arguments: [false, true]) func failingSetupExitsWithStatus1AndLogsTheError(python: Bool) throws {
+        var options = Stack.Options.echo(python: python)
         options.environment["SETUP_FAIL"] = "1"
         options.waitUntilRunning = false
         let stack = try Stack(options)
         defer { stack.stop() }
         #expect(try stack.waitForExit() == 1)
-        #expect(stack.log.contains("SETUP_FAIL=1: EchoService.setup() failed on purpose"))
+        #expect(stack.log.contains(python ? "RuntimeError: setup failed on purpose (SETUP_FAIL=1)" : "SETUP_FAIL=1: EchoService.setup() failed on purpose"))
     }
 
     @Test func setupRetriesRunSetupAgainBeforeGivingUp() throws {
@@ -50,16 +50,16 @@ import Glibc
         #expect(stack.log.contains("retry 1 of 1"))
     }
 
-    @Test func processesShowTheirRoleInPs() throws {
-        let stack = try Stack()
+    @Test(arguments: [false, true]) func processesShowTheirRoleInPs(python: Bool) throws {
+        let stack = try Stack(.echo(python: python))
         defer { stack.stop() }
         #expect(Stack.commandLine(stack.backend.processIdentifier) == "octoai: supervisor")
         #expect(stack.pids(titled: "octoai: model-owner").count == 1)
         #expect(stack.pids(titled: "octoai: responder 1").count == 1)
     }
 
-    @Test func killedIdleModelOwnerIsRestartedAndHealthIsHonest() throws {
-        let stack = try Stack()
+    @Test(arguments: [false, true]) func killedIdleModelOwnerIsRestartedAndHealthIsHonest(python: Bool) throws {
+        let stack = try Stack(.echo(python: python))
         defer { stack.stop() }
         let owner = try #require(stack.pids(titled: "octoai: model-owner").first)
         kill(owner, SIGKILL)
@@ -75,8 +75,8 @@ import Glibc
         #expect(try stack.client.post("/infer", json: #"{"prompt":"back"}"#).object["output"] as? String == "kcab")
     }
 
-    @Test func healthIs503UntilAKilledOwnerIsBack() throws {
-        var options = Stack.Options()
+    @Test(arguments: [false, true]) func healthIs503UntilAKilledOwnerIsBack(python: Bool) throws {
+        var options = Stack.Options.echo(python: python)
         options.environment["SETUP_SECONDS"] = "1.5"
         let stack = try Stack(options)
         defer { stack.stop() }
@@ -90,13 +90,13 @@ import Glibc
         #expect(try stack.client.post("/infer", json: #"{"prompt":"ok"}"#).status == 200)
     }
 
-    @Test func inFlightRequestGets503WhenTheOwnerIsKilled() throws {
-        let stack = try Stack(.debugLogging)
+    @Test(arguments: [false, true]) func inFlightRequestGets503WhenTheOwnerIsKilled(python: Bool) throws {
+        let stack = try Stack(.echo(python: python, debug: true))
         defer { stack.stop() }
         let owner = try #require(stack.pids(titled: "octoai: model-owner").first)
         let client = stack.client
         let inFlight = BackgroundRequest { try client.post("/infer", json: #"{"prompt":"sleep:2"}"#) }
-        try stack.waitFor("the request to reach the model") { stack.log.contains("] request ") }
+        try stack.waitForACallToStart()
         let killedAt = Date()
         kill(owner, SIGKILL)
         let r = try inFlight.response()
@@ -110,12 +110,12 @@ import Glibc
         #expect(after.status == 200, "\(after.text)\n\(stack.log)")
     }
 
-    @Test func sigtermDrainsInFlightRequestsAndExits0() throws {
-        let stack = try Stack(.debugLogging)
+    @Test(arguments: [false, true]) func sigtermDrainsInFlightRequestsAndExits0(python: Bool) throws {
+        let stack = try Stack(.echo(python: python, debug: true))
         defer { stack.stop() }
         let client = stack.client
         let inFlight = BackgroundRequest { try client.post("/infer", json: #"{"prompt":"sleep:1"}"#) }
-        try stack.waitFor("the request to reach the model") { stack.log.contains("] request ") }
+        try stack.waitForACallToStart()
         kill(stack.backend.processIdentifier, SIGTERM)
         let r = try inFlight.response()
         #expect(r.status == 200)
@@ -136,5 +136,14 @@ import Glibc
         #expect(r.object["output"] as? String == "cnys")
         #expect(try stack.client.post("/infer", json: #"{"prompt":"boom"}"#).status == 500)
         #expect(try stack.client.post("/infer", json: #"{"prompt":"again"}"#).status == 200)
+    }
+
+    /// A Python service has no sync mode (its model runs in its interpreter; the
+    /// responders never load Python): a start-up error that says so, not a hang.
+    @Test func pythonServiceInSyncModeIsAStartUpErrorThatSaysWhy() throws {
+        let r = try CLI.run(Wire.fastcgiPython.serviceArguments + ["fcgi", "--socket", NSTemporaryDirectory() + "never.sock", "--async-enable", "false"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("is a Python service"), "\(r.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: NSTemporaryDirectory() + "never.sock"))
     }
 }

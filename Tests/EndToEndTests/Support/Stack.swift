@@ -42,6 +42,13 @@ final class Stack: @unchecked Sendable {
             return options
         }
 
+        /// EchoService: the Swift one, or (`python`) its octoai-sdk twin.
+        static func echo(python: Bool, debug: Bool = false) -> Options {
+            var options = debug ? Options.debugLogging : Options()
+            if python { options.pythonModule = Stack.pythonEchoService }
+            return options
+        }
+
         /// nginx's `client_max_body_size`.
         var nginxMaxBodySize = ServeDefaults.maxBodySize
     }
@@ -155,6 +162,12 @@ final class Stack: @unchecked Sendable {
             usleep(20_000)
         }
         throw HTTPClient.Failure(description: "timed out waiting for \(what); octoai log:\n\(log)")
+    }
+
+    /// Waits until the model owner's debug log says a call started (both the
+    /// Swift and the Python owner log `request <id> started`).
+    func waitForACallToStart() throws {
+        try waitFor("the request to reach the model") { log.range(of: "request [0-9a-f]+ started", options: .regularExpression) != nil }
     }
 
     func waitForHealth(_ status: Int, timeout: Double = 20) throws {
