@@ -3,7 +3,7 @@ import Testing
 
 /// Header counts, form parts and sizes, JSON values: each limit is answered with
 /// a clean JSON 4xx, by octoai or by nginx, over both transports, and serving goes on.
-@Suite(.sharedStack(arguments: ["--max-form-parts", "4", "--max-part-size", "1000", "--max-json-values", "100"], transports: Wire.allCases))
+@Suite(.sharedStack(arguments: ["--max-form-parts", "4", "--max-part-size", "1000", "--max-json-values", "100"], transports: Wire.everyKind))
 struct RequestLimitsTests {
     func client(_ wire: Wire) throws -> HTTPClient { try Stack.shared(wire).client }
 
@@ -11,7 +11,7 @@ struct RequestLimitsTests {
         Dictionary(uniqueKeysWithValues: (0..<count).map { ("X-Extra-\($0)", "v") })
     }
 
-    @Test(arguments: Wire.allCases) func moreHeadersThanTheDefaultLimitGet431(_ wire: Wire) throws {
+    @Test(arguments: Wire.everyKind) func moreHeadersThanTheDefaultLimitGet431(_ wire: Wire) throws {
         let client = try client(wire)
         let body = Array(#"{"prompt":"hi"}"#.utf8)
         let many = try client.send("POST", "/infer", body: body, headers: headers(150).merging(["Content-Type": "application/json"]) { $1 })
@@ -22,7 +22,7 @@ struct RequestLimitsTests {
         #expect(some.status == 200)
     }
 
-    @Test(arguments: Wire.allCases) func nginxRefusesOversizedHeadersAndURIsWithJSON(_ wire: Wire) throws {
+    @Test(arguments: Wire.everyKind) func nginxRefusesOversizedHeadersAndURIsWithJSON(_ wire: Wire) throws {
         let client = try client(wire)
         // large_client_header_buffers 4 8k: one line over 8 KiB.
         let long = try client.send("GET", "/healthcheck", headers: ["X-Long": String(repeating: "a", count: 9000)])
@@ -38,7 +38,7 @@ struct RequestLimitsTests {
         #expect(try client.get("/healthcheck").status == 200)
     }
 
-    @Test(arguments: Wire.allCases) func tooManyFormPartsGet413(_ wire: Wire) throws {
+    @Test(arguments: Wire.everyKind) func tooManyFormPartsGet413(_ wire: Wire) throws {
         let client = try client(wire)
         let file = Multipart.Part.file(name: "file", filename: "a.txt", contentType: "text/plain", data: Array("abc".utf8))
         let extra = (0..<4).map { Multipart.Part.text(name: "extra\($0)", value: "x") }
@@ -49,7 +49,7 @@ struct RequestLimitsTests {
         #expect(ok.status == 200, "\(ok.text)")
     }
 
-    @Test(arguments: Wire.allCases) func aFormPartOverTheSizeLimitGets413(_ wire: Wire) throws {
+    @Test(arguments: Wire.everyKind) func aFormPartOverTheSizeLimitGets413(_ wire: Wire) throws {
         let client = try client(wire)
         let big = Multipart.Part.file(name: "file", filename: "big.bin", contentType: "application/octet-stream", data: [UInt8](repeating: 7, count: 1001))
         let r = try client.postForm("/upload", [big, .text(name: "label", value: "l")])
@@ -65,7 +65,7 @@ struct RequestLimitsTests {
         #expect((ok.object["output"] as? [String: Any])?["size"] as? Int == 1000)
     }
 
-    @Test(arguments: Wire.allCases) func aJSONBodyWithTooManyValuesGets413(_ wire: Wire) throws {
+    @Test(arguments: Wire.everyKind) func aJSONBodyWithTooManyValuesGets413(_ wire: Wire) throws {
         let client = try client(wire)
         // Ignored fields count too: they are parsed before they are dropped.
         let many = #"{"prompt":"hi","extra":[\#((0..<200).map(String.init).joined(separator: ","))]}"#

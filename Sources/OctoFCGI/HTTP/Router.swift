@@ -116,7 +116,7 @@ package final class Router: Sendable {
         let endpoint = endpoints[index]
         let validated: Result<InferenceInput, RequestRejection> =
             !validatesInResponder
-            ? .success(.raw(contentType: request.contentType, body: request.body))
+            ? delegated(request, isForm: endpoint.isForm)
             : endpoint.isForm
             ? FormValidator.validate(body: request.body, contentType: request.contentType, schema: endpoint.input, limits: limits)
             : RequestValidator.check(body: request.body, contentType: request.contentType, schema: endpoint.input, limits: limits).map { .json($0) }
@@ -134,6 +134,17 @@ package final class Router: Sendable {
             let wall = MonotonicClock.nanoseconds() &- request.receivedAt
             return Router.answer(output: json, cpuNanoseconds: cpu, wallNanoseconds: wall)
         }
+    }
+
+    /// The body as it came, for the model's side to validate, once it is within
+    /// the content limits (which hold for every kind of service).
+    func delegated(_ request: HTTPRequest, isForm: Bool) -> Result<InferenceInput, RequestRejection> {
+        let rejection =
+            isForm
+            ? FormValidator.limitRejection(body: request.body, contentType: request.contentType, limits: limits)
+            : RequestValidator.limitRejection(body: request.body, contentType: request.contentType, limits: limits)
+        if let rejection { return .failure(rejection) }
+        return .success(.raw(contentType: request.contentType, body: request.body))
     }
 
     /// `{"output": <output>, "analytics": {...}}`, spliced from the already-encoded output

@@ -55,6 +55,18 @@ package enum FormValidator {
         return .success(.form(fields: JSONValue.object(fields).bytes, body: body))
     }
 
+    /// The limits alone, for a body the model's side validates (a Python
+    /// service's form): the 413 for more parts or a larger part than `limits`
+    /// allow, found by the same plain scan of the delimiters, or nil.
+    package static func limitRejection(body: [UInt8], contentType: String?, limits: ContentLimits) -> RequestRejection? {
+        guard let boundary = FormPart.boundary(contentType: contentType), !body.isEmpty else { return nil }
+        let delimiters = FormPart.delimiters(in: body, boundary: boundary)
+        if delimiters.count - 1 > limits.maxFormParts { return RequestRejection(limits.tooManyParts()) }
+        let ranges = FormPart.contentRanges(in: body, delimiters: delimiters)
+        if ranges.contains(where: { $0.count > limits.maxPartSize }) { return RequestRejection(limits.partTooLarge()) }
+        return nil
+    }
+
     /// The parts and where each one's content lies in `body`. The limits are
     /// checked on the delimiters found by a plain scan, before multipart-kit
     /// parses anything: a body of thousands of empty parts is refused for the

@@ -39,6 +39,21 @@ package enum RequestValidator {
         }
     }
 
+    /// The limit alone, for a body the model's side validates (a Python
+    /// service's): 413 when a JSON body holds more values than
+    /// ``ContentLimits/maxJSONValues``, else nil (errors of any other kind are
+    /// the validator's to report). Every value takes at least a byte, so only a
+    /// body at least that long is parsed at all.
+    package static func limitRejection(body: [UInt8], contentType: String?, limits: ContentLimits) -> RequestRejection? {
+        guard body.count >= limits.maxJSONValues, isJSON(contentType: contentType) else { return nil }
+        do {
+            _ = try JSONParser.parse(body, maxValues: limits.maxJSONValues)
+        } catch {
+            if error.exceedsLimit { return RequestRejection(limits.tooManyJSONValues()) }
+        }
+        return nil
+    }
+
     enum Rejection: Error {
         case invalid(ValidationFailure)
         case tooManyValues
