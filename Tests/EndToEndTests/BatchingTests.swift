@@ -41,4 +41,36 @@ import Testing
         #expect(try stack.client.post("/infer", json: #"{"prompt":"ok"}"#).status == 200)
         #expect(stack.pids(titled: "octoai: model-owner") == owner)
     }
+
+    /// A Python service batches through its private `_infer_batch` (which the
+    /// seed never sees) and is only run concurrently as far as its
+    /// `_max_concurrency` says.
+    @Test func aPythonServiceAnswersConcurrentRequestsInBatches() throws {
+        let module = Stack.packageRoot.appendingPathComponent("Tests/PythonServices/batch_service/service.py").path
+        let refused = try CLI.run(["--service-module", module, "--python", Stack.python, "fcgi", "--socket", "/nonexistent/x.sock", "--model-concurrency", "3"], service: nil)
+        #expect(refused.status != 0)
+        #expect(refused.stderr.contains("allows at most 2"), "\(refused.stderr)")
+        var options = Stack.Options()
+        options.service = ""
+        options.pythonModule = module
+        options.arguments = ["--workers", "1", "--threads", "16", "--max-batch-size", "8", "--max-batch-delay-ms", "50"]
+        let stack = try Stack(options)
+        defer { stack.stop() }
+        let client = stack.client
+        let first = BackgroundRequest { try client.post("/infer", json: #"{"text":"sleep"}"#) }
+        try stack.waitFor("the first call to start") { try stack.metric("octoai_in_flight") == 2 }
+        let requests = (0..<12).map { i in BackgroundRequest { try client.post("/infer", json: #"{"text":"t\#(i)"}"#) } }
+        let answers = try requests.map { try $0.response() }
+        #expect(try first.response().status == 200)
+        var sizes: [Int] = []
+        for (i, r) in answers.enumerated() {
+            #expect(r.status == 200, "\(r.text)")
+            let output = r.object["output"] as? [String: Any]
+            #expect(output?["text"] as? String == "t\(i)")
+            if let size = output?["batch"] as? Int { sizes.append(size) }
+        }
+        #expect(sizes.count == 12)
+        #expect(sizes.allSatisfy { $0 <= 8 })
+        #expect(sizes.contains { $0 > 1 }, "no two requests shared a batch: \(sizes)")
+    }
 }
