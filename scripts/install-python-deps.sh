@@ -8,3 +8,8 @@ venv=.build-venv
 if ! "$venv/bin/python" -c 'import importlib.metadata as m, pytest; assert m.version("octoai-sdk") == "0.10.1"' 2>/dev/null; then
     "$venv/bin/python" -m pip install -q --disable-pip-version-check octoai-sdk==0.10.1 pytest
 fi
+# schemathesis (a schema-driven HTTP client, SchemaClientTests) in a venv of its own,
+# so the one above holds only what octoai-sdk resolves to.
+tools=.build-schemathesis
+[ -x "$tools/bin/python" ] || python3 -m venv "$tools"
+"$tools/bin/python" -c 'import schemathesis' 2>/dev/null || "$tools/bin/python" -m pip install -q --disable-pip-version-check schemathesis

@@ -18,6 +18,10 @@ public struct MiniLMService: BatchingService, AssetStoringService {
         public var texts: [String]?
     }
 
+    /// `/docs` and the usage examples send one text: the service refuses a body
+    /// with neither `text` nor `texts`, which is what the schema alone would make.
+    public static let exampleText = "A cat sits on the mat."
+
     public struct Output: Codable, Sendable {
         /// The embedding of `text`.
         public var embedding: [Float]?
@@ -107,5 +111,11 @@ public struct MiniLMService: BatchingService, AssetStoringService {
             throw HTTPError(status: 422, detail: "each text must be at most \(maxCharacters) characters")
         }
         return texts
+    }
+}
+
+extension MiniLMService.Input: SchemaExamples {
+    public static var examples: [MiniLMService.Input] {
+        [MiniLMService.Input(text: MiniLMService.exampleText), MiniLMService.Input(texts: [MiniLMService.exampleText, "A kitten is sitting."])]
     }
 }

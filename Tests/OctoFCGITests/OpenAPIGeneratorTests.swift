@@ -64,7 +64,10 @@ enum OpenAPISamples {
         #expect(post["operationId"] == "infer_infer_post")
         #expect(post["requestBody"] == ["content": ["application/json": ["schema": ["$ref": "#/components/schemas/Input"]]], "required": true])
         guard case let .object(responses) = post["responses"] else { Issue.record("no responses"); return }
-        #expect(responses.map(\.0) == ["200", "422", "500", "503"])
+        #expect(responses.map(\.0) == ["200", "413", "422", "431", "500", "503", "504"])
+        #expect(post["responses"]?["422"]?["content"]?["application/json"]?["schema"]?["anyOf"] == [
+            ["$ref": "#/components/schemas/HTTPValidationError"], ["$ref": "#/components/schemas/ErrorDetail"],
+        ])
         #expect(component("Response")?["properties"]?["output"] == ["title": "Output", "type": "string"])
         #expect(component("Response")?["properties"]?["analytics"] == ["$ref": "#/components/schemas/ResponseAnalytics"])
     }
@@ -73,7 +76,10 @@ enum OpenAPISamples {
         let expected: JSONValue = [
             "properties": [
                 "prompt": ["description": "The text to echo back reversed. `boom` fails, `sleep:N` sleeps N seconds first, `spin:N` burns CPU for N seconds first.", "title": "Prompt", "type": "string"],
-                "max_tokens": ["default": 16, "description": "How many characters of `prompt` to keep (Python slice: negative counts from the end).", "title": "Max Tokens", "type": "integer"],
+                "max_tokens": [
+                    "default": 16, "description": "How many characters of `prompt` to keep (Python slice: negative counts from the end).",
+                    "maximum": .int(.max), "minimum": .int(.min), "title": "Max Tokens", "type": "integer",
+                ],
             ],
             "required": ["prompt"],
             "title": "Input",

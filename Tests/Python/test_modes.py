@@ -37,7 +37,7 @@ def test_describe_echo_service(tmp_path):
     infer = doc["paths"]["/infer"]["post"]
     assert (infer["summary"], infer["operationId"]) == ("Infer", "infer_infer_post")
     assert infer["requestBody"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Input"}
-    assert sorted(infer["responses"]) == ["200", "422", "500", "503"]
+    assert sorted(infer["responses"]) == ["200", "400", "413", "422", "431", "500", "503", "504"]
     assert schemas["Input"] == {
         "properties": {"prompt": {"title": "Prompt", "type": "string"},
                        "max_tokens": {"default": 16, "title": "Max Tokens", "type": "integer"}},

@@ -106,6 +106,18 @@ package struct NginxConfig: Sendable {
             {{/private}}
             server_tokens off;
 
+            # The methods octoai's routes take, for the Allow header of a 405 nginx
+            # answers itself (TRACE): its built-in pages are GET and HEAD, the
+            # service's endpoints POST.
+            map $uri $octoai_allow {
+                default "POST";
+                "/" "GET, HEAD";
+                "/healthcheck" "GET, HEAD";
+                "/openapi.json" "GET, HEAD";
+                "/docs" "GET, HEAD";
+                "/metrics" "GET, HEAD";
+            }
+
             upstream octoai {
                 # The socket `octoai {{#fastcgi}}fcgi{{/fastcgi}}{{#scgi}}scgi{{/scgi}} --socket` binds. It must be connectable by
                 # nginx's user: `--socket-mode 0660` with nginx in the socket's group, or 0666.
@@ -172,6 +184,7 @@ package struct NginxConfig: Sendable {
                 }
                 location @not_allowed {
                     default_type application/json;
+                    add_header Allow $octoai_allow always;
                     return 405 '{"detail":"Method Not Allowed"}';
                 }
                 location = /.octoai-error/400 {

@@ -57,12 +57,27 @@ struct JSONSchemaEmitter {
         return chosen
     }
 
+    /// Adds `minLength: 1` to the string properties `names` of component `component`.
+    mutating func requireNonEmpty(_ names: [String], in component: String) {
+        guard !names.isEmpty, case var .object(fields)? = components[component],
+            let at = fields.firstIndex(where: { $0.0 == "properties" }), case var .object(properties) = fields[at].1
+        else { return }
+        for (index, property) in properties.enumerated() where names.contains(property.0) {
+            guard case var .object(schema) = property.1 else { continue }
+            schema.append(("minLength", 1))
+            properties[index].1 = .object(schema.sorted { $0.0 < $1.0 })
+        }
+        fields[at].1 = .object(properties)
+        components[component] = .object(fields)
+    }
+
     /// `{"properties": ..., "required": [...], "title": ..., "type": "object"}`.
     mutating func objectSchema(_ object: ObjectSchema, title: String) -> JSONValue {
         var properties: [(String, JSONValue)] = []
         for field in object.fields { properties.append((field.name, property(field))) }
         let required = object.fields.filter(\.required).map { JSONValue.string($0.name) }
-        var fields: [(String, JSONValue)] = [("properties", .object(properties))]
+        var fields: [(String, JSONValue)] = object.examples.isEmpty ? [] : [("examples", .array(object.examples))]
+        fields.append(("properties", .object(properties)))
         if !required.isEmpty { fields.append(("required", .array(required))) }
         fields += [("title", .string(title)), ("type", "object")]
         return .object(fields)
@@ -89,7 +104,8 @@ struct JSONSchemaEmitter {
     private mutating func schemaFields(_ node: SchemaNode) -> [(String, JSONValue)] {
         switch node {
         case .string: return [("type", "string")]
-        case .integer: return [("type", "integer")]
+        // A Swift integer is 64 bits: say so, where pydantic's has no bounds.
+        case .integer: return [("maximum", .int(.max)), ("minimum", .int(.min)), ("type", "integer")]
         case .number: return [("type", "number")]
         case .boolean: return [("type", "boolean")]
         case .file: return [("format", "binary"), ("type", "string")]

@@ -69,10 +69,42 @@ enum OpenAPIFixedSchemas {
         ["description": .string(description), "content": ["application/json": ["schema": schema]]]
     }
 
+    /// 431: what every route may answer, before it is routed (nginx's header
+    /// size limit, octoai's `--max-headers`).
+    /// 422: every validation error (`HTTPValidationError`), or the detail of an
+    /// `HTTPError` with status 422 the service threw (`ErrorDetail`).
+    static let validationResponse: JSONValue = [
+        "description": "Validation Error",
+        "content": ["application/json": ["schema": ["anyOf": [JSONSchemaEmitter.ref("HTTPValidationError"), JSONSchemaEmitter.ref("ErrorDetail")]]]],
+    ]
+
+    static let headersTooLarge = response("Request headers too many or too large", JSONSchemaEmitter.ref("ErrorDetail"))
+
+    /// What every `POST` endpoint may answer besides its 200 and 422: a form
+    /// endpoint's 400 for a body that is not multipart at all, 413 past the body
+    /// and content limits, 431, 500, 503 (not running, overloaded), 504 past
+    /// `--request-timeout`.
+    static func errorResponses(isForm: Bool) -> [(String, JSONValue)] {
+        let detail = JSONSchemaEmitter.ref("ErrorDetail")
+        var responses: [(String, JSONValue)] = []
+        if isForm { responses.append(("400", response("Not a multipart/form-data body", detail))) }
+        responses += [
+            ("413", response("Request body, a form part or its JSON values over the limits", detail)),
+            ("431", headersTooLarge),
+            ("500", response("Internal Server Error", detail)),
+            ("503", response("Service Unavailable: not running yet, or overloaded", JSONSchemaEmitter.ref("ServiceUnavailable"))),
+            ("504", response("Inference timed out (--request-timeout)", detail)),
+        ]
+        return responses
+    }
+
     static let rootOperation: JSONValue = [
         "summary": "Root",
         "operationId": "root__get",
-        "responses": ["200": response("Successful Response", JSONSchemaEmitter.ref("RootResponse"))],
+        "responses": [
+            "200": response("Successful Response", JSONSchemaEmitter.ref("RootResponse")),
+            "431": headersTooLarge,
+        ],
     ]
 
     static let healthOperation: JSONValue = [
@@ -80,6 +112,7 @@ enum OpenAPIFixedSchemas {
         "operationId": "health_check_healthcheck_get",
         "responses": [
             "200": response("Running", JSONSchemaEmitter.ref("HealthResponse")),
+            "431": headersTooLarge,
             "503": response("Not running: `status` is the current lifecycle state", JSONSchemaEmitter.ref("HealthResponse")),
         ],
     ]

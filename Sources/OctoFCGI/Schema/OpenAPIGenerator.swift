@@ -57,6 +57,10 @@ package enum OpenAPIGenerator {
 
     static func operation(_ endpoint: EndpointInfo, names: EndpointNames, emitter: inout JSONSchemaEmitter) -> JSONValue {
         let inputSchema = bodySchema(endpoint.input, named: names.input, emitter: &emitter)
+        if endpoint.isForm, case let .object(form) = endpoint.input {
+            // FastAPI takes an empty form field as one not sent: a required one is not empty.
+            emitter.requireNonEmpty(form.fields.filter { $0.required && $0.schema == .string }.map(\.name), in: names.input)
+        }
         let outputSchema = bodySchema(endpoint.output, named: names.output, emitter: &emitter)
         emitter.addFixed(names.response, responseSchema(output: outputSchema, title: names.response))
         let word = operationWord(endpoint.path)
@@ -67,13 +71,11 @@ package enum OpenAPIGenerator {
                 "content": .object([(endpoint.isForm ? "multipart/form-data" : "application/json", ["schema": inputSchema])]),
                 "required": true,
             ],
-            "responses": [
-                "200": OpenAPIFixedSchemas.response("Successful Response", JSONSchemaEmitter.ref(names.response)),
-                "422": OpenAPIFixedSchemas.response("Validation Error", JSONSchemaEmitter.ref("HTTPValidationError")),
-                "500": OpenAPIFixedSchemas.response("Internal Server Error", JSONSchemaEmitter.ref("ErrorDetail")),
-                "503": OpenAPIFixedSchemas.response(
-                    "Service Unavailable: not running yet, or overloaded", JSONSchemaEmitter.ref("ServiceUnavailable")),
-            ],
+            "responses": .object(
+                ([
+                    ("200", OpenAPIFixedSchemas.response("Successful Response", JSONSchemaEmitter.ref(names.response))),
+                    ("422", OpenAPIFixedSchemas.validationResponse),
+                ] + OpenAPIFixedSchemas.errorResponses(isForm: endpoint.isForm)).sorted { $0.0 < $1.0 }),
         ]
     }
 

@@ -114,9 +114,11 @@ struct OpenAPIReader {
     /// A value that fits `schema`: its default when it has one, else `"example"`,
     /// `0`, `false`, one-element arrays and every required or defaulted field.
     func example(for schema: JSONValue, depth: Int = 0) -> JSONValue {
+        // The service's own example first: one it says it accepts.
+        if let given = (schema["examples"] ?? resolve(schema)["examples"])?.arrayValue?.first { return given }
         if let value = schema["default"] { return value }
-        if let first = schema["enum"]?.arrayValue?.first { return first }
         let resolved = resolve(schema)
+        if let first = (schema["enum"] ?? resolved["enum"])?.arrayValue?.first { return first }
         if let options = (resolved["anyOf"] ?? resolved["oneOf"])?.arrayValue {
             return options.first { $0["type"]?.stringValue != "null" }.map { example(for: $0, depth: depth) } ?? .null
         }

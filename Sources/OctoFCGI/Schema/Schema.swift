@@ -46,3 +46,28 @@ extension SchemaFieldInfo {
         return try? JSONParser.parse(Array(data))
     }
 }
+
+/// An input type that gives clients an example of itself. The OpenAPI document
+/// lists its examples (`examples` of its schema), and `/docs` and `octoai
+/// generate-usage-examples` send the first one instead of a value made up from
+/// the schema, which a service with rules beyond its types ("exactly one of
+/// `text` or `texts`") would refuse.
+///
+/// ```swift
+/// extension Input: SchemaExamples {
+///     static var examples: [Input] { [Input(text: "A cat sits on the mat.")] }
+/// }
+/// ```
+public protocol SchemaExamples: Encodable {
+    /// Values the service accepts; the first is the one shown.
+    static var examples: [Self] { get }
+}
+
+extension SchemaExamples {
+    /// The examples as JSON (keys sorted, so the document is the same every time).
+    static var encodedExamples: [JSONValue] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return examples.compactMap { example in (try? encoder.encode(example)).flatMap { try? JSONParser.parse(Array($0)) } }
+    }
+}

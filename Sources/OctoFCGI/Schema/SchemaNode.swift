@@ -30,6 +30,8 @@ package struct ObjectSchema: Sendable, Equatable {
     /// The Swift type name (`Input`, `Nested`), used for component names and error messages.
     package var name: String
     package var fields: [SchemaField]
+    /// Values the service gives as examples of this type (``SchemaExamples``).
+    package var examples: [JSONValue] = []
 
     package init(name: String, fields: [SchemaField]) {
         self.name = name

@@ -10,6 +10,9 @@ package enum SchemaProbe {
     /// The schema of `type`. Never traps: whatever a type's decoding reveals before
     /// it fails is kept, and a type that reveals nothing is `.any`.
     package static func schema<T: Decodable>(of type: T.Type) -> SchemaNode {
-        ProbeSession().probe(T.self).node
+        let node = ProbeSession().probe(T.self).node
+        guard case var .object(object) = node, let described = T.self as? any SchemaExamples.Type else { return node }
+        object.examples = described.encodedExamples
+        return .object(object)
     }
 }

@@ -67,10 +67,12 @@ def response(description: str, ref: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": {"$ref": ref}}}}
 
 
+HEADERS_TOO_LARGE = response("Request headers too many or too large", _REF + "ErrorDetail")
+
 ROOT_OPERATION = {
     "summary": "Root",
     "operationId": "root__get",
-    "responses": {"200": response("Successful Response", _REF + "RootResponse")},
+    "responses": {"200": response("Successful Response", _REF + "RootResponse"), "431": HEADERS_TOO_LARGE},
 }
 
 HEALTH_OPERATION = {
@@ -78,6 +80,7 @@ HEALTH_OPERATION = {
     "operationId": "health_check_healthcheck_get",
     "responses": {
         "200": response("Running", _REF + "HealthResponse"),
+        "431": HEADERS_TOO_LARGE,
         "503": response("Not running: `status` is the current lifecycle state", _REF + "HealthResponse"),
     },
 }
@@ -94,8 +97,19 @@ def operation(summary: str, operation_id: str, body_ref: str, form: bool, respon
         },
         "responses": {
             "200": response("Successful Response", response_ref),
-            "422": response("Validation Error", _REF + "HTTPValidationError"),
+            # FastAPI's 400: a body it cannot read at all (not UTF-8 JSON, not multipart).
+            "400": response("A body that cannot be parsed", _REF + "ErrorDetail"),
+            "413": response("Request body, a form part or its JSON values over the limits", _REF + "ErrorDetail"),
+            "422": validation_response(),
+            "431": HEADERS_TOO_LARGE,
             "500": response("Internal Server Error", _REF + "ErrorDetail"),
             "503": response("Service Unavailable: not running yet, or overloaded", _REF + "ServiceUnavailable"),
+            "504": response("Inference timed out (--request-timeout)", _REF + "ErrorDetail"),
         },
     }
+
+
+def validation_response() -> dict:
+    """422: pydantic's errors, or the detail of an HTTPException(422) the service raised."""
+    schema = {"anyOf": [{"$ref": _REF + "HTTPValidationError"}, {"$ref": _REF + "ErrorDetail"}]}
+    return {"description": "Validation Error", "content": {"application/json": {"schema": schema}}}

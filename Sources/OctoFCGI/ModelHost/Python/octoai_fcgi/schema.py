@@ -160,6 +160,9 @@ def _form_body(method, name: str) -> dict:
         title = param.name.title().replace("_", " ").strip()
         if param.annotation is File:
             properties[param.name] = {"format": "binary", "title": title, "type": "string"}
+        elif param.default is inspect.Parameter.empty:
+            # FastAPI takes an empty form field as one not sent: a required one is not empty.
+            properties[param.name] = {"minLength": 1, "title": title, "type": "string"}
         else:
             properties[param.name] = {"title": title, "type": "string"}
         if param.annotation is str or param.default is inspect.Parameter.empty:
