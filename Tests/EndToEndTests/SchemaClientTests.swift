@@ -26,30 +26,15 @@ import Testing
         return path
     }
 
-    func run(_ executable: String, _ arguments: [String], in directory: String, environment: [String: String] = [:]) throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [executable] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
-    }
-
     /// Every request of both generated scripts answers 200 (curl runs with
     /// `--fail-with-body`, the Python script raises on an error status).
     @Test(arguments: services) func everyGeneratedExampleIsAccepted(service: String?) throws {
         let stack = try stack(service)
         defer { stack.stop() }
         let url = ["OCTOAI_URL": "http://127.0.0.1:\(stack.port)"]
-        let curl = try run("bash", [try generate("curl", for: service, into: stack.directory)], in: stack.directory, environment: url)
+        let curl = try Shell.run("bash", [try generate("curl", for: service, into: stack.directory)], in: stack.directory, environment: url)
         #expect(curl.status == 0, "\(curl.output)")
-        let python = try run("python3", [try generate("python", for: service, into: stack.directory)], in: stack.directory, environment: url)
+        let python = try Shell.run("python3", [try generate("python", for: service, into: stack.directory)], in: stack.directory, environment: url)
         #expect(python.status == 0, "\(python.output)")
     }
 
@@ -68,7 +53,7 @@ import Testing
         // it refuses (422) are expected there.
         let minilm = service == "MiniLMService"
         let excluded = minilm ? "negative_data_rejection,positive_data_acceptance" : "negative_data_rejection"
-        let r = try run(
+        let r = try Shell.run(
             schemathesis,
             ["run", "http://127.0.0.1:\(stack.port)/openapi.json", "--max-examples", minilm ? "8" : "25", "--seed", "1", "--workers", "1",
              "--exclude-checks", excluded, "--request-timeout", "30", "--no-color"],

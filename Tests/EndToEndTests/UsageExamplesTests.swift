@@ -8,21 +8,10 @@ import Glibc
 /// `octoai generate-usage-examples`: scripts that parse, and that work against a live stack.
 @Suite(.sharedStack)
 struct UsageExamplesTests {
-    /// Runs `executable arguments` and returns (status, stdout + stderr).
+    /// Runs `executable arguments` in the stack's directory (the scripts write the
+    /// file they upload, example.bin, where they run); returns (status, stdout + stderr).
     func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [executable] + arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        // The scripts write the file they upload (example.bin) where they run: in the stack's directory.
-        process.currentDirectoryURL = URL(fileURLWithPath: try Stack.shared.directory)
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let output = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+        try Shell.run(executable, arguments, in: try Stack.shared.directory, environment: environment)
     }
 
     func generate(_ format: String) throws -> String {

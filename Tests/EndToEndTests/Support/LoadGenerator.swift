@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 
 /// Steady traffic through nginx while a test reloads or kills things: `clients`
 /// threads each sending `POST /infer` back to back until stopped, counting every
@@ -53,5 +54,16 @@ final class LoadGenerator: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         return (ok, failures)
+    }
+
+    /// Stops the clients and expects that nothing failed and that the load was
+    /// real; prints the `fault-test <name>: N ok, M failed` line bench/faults.sh reads.
+    func stopExpectingNothingLost(_ name: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        let result = stop()
+        print("fault-test \(name): \(result.ok) ok, \(result.failures.count) failed")
+        #expect(
+            result.failures.isEmpty, "\(result.failures.count) failed of \(result.ok + result.failures.count): \(result.failures.prefix(5))",
+            sourceLocation: sourceLocation)
+        #expect(result.ok > 50, sourceLocation: sourceLocation)
     }
 }
