@@ -70,8 +70,10 @@ def openapi(info) -> dict:
             input_name = e.component_prefix + "Input"
             renames[input_def] = input_name
         plan.append((e, input_name, output_def))
-    # The seed's ResponseAnalytics is replaced by ours; a user type whose name we use gets another.
-    seed_names.update(n for n in defs if n == "ResponseAnalytics")
+    # The seed's ResponseAnalytics (what its Output models refer to) is replaced by ours;
+    # a user type whose name we use gets another.
+    for _, _, output_def in plan:
+        seed_names.add(_name(defs[output_def]["properties"]["analytics"]))
     for name in list(defs):
         if name not in seed_names and name not in renames and name in taken:
             renames[name] = _free(name, taken)
