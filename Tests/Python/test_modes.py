@@ -125,6 +125,11 @@ def test_interpreter_without_octoai_sdk(tmp_path):
     assert "-m pip install octoai-sdk==0.10.1" in done.stderr
 
 
+def test_unwritable_output_is_a_one_line_error(tmp_path):
+    done = run_host(["describe", "--output", str(tmp_path / "no" / "such" / "dir.json")], cwd=ECHO_DIR)
+    assert done.returncode == 1 and done.stderr.splitlines()[-1].startswith("octoai: cannot write the description to ")
+
+
 def test_usage_error_is_status_2(tmp_path):
     assert run_host(["--service-module", "service"], cwd=ECHO_DIR).returncode == 2
 

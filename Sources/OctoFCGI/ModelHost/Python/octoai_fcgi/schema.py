@@ -37,11 +37,17 @@ def describe(info) -> dict:
 
 
 def write_description(info, path: str):
+    """Writes the description to ``path`` whole or not at all (a temporary file, then a rename)."""
+    from . import HostError
+
     document = json.dumps(describe(info), separators=(",", ":"), ensure_ascii=False)
     tmp = f"{path}.tmp{os.getpid()}"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(document)
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(document)
+        os.replace(tmp, path)
+    except OSError as e:
+        raise HostError(f"cannot write the description to {path}: {e.strerror}") from e
 
 
 def openapi(info) -> dict:
