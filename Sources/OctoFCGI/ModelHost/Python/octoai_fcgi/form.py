@@ -22,12 +22,16 @@ _CALL = contextvars.ContextVar("octoai_fcgi_form_call")
 
 
 class _Call:
+    """One form call's method and what it answered, handed to the route through a context variable."""
+
     def __init__(self, method, encoder, request_id):
         self.method, self.encoder, self.request_id = method, encoder, request_id
         self.result = None
 
 
 class FormEndpoint:
+    """The form-data endpoint: a one-route FastAPI app per service, an event loop per thread that uses it."""
+
     def __init__(self, service, endpoint, encoder):
         from fastapi import FastAPI
         from fastapi.responses import Response
