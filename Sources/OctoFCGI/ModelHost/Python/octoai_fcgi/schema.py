@@ -87,6 +87,7 @@ def openapi(info) -> dict:
         prefix = e.component_prefix
         output = copy.deepcopy(defs[output_def]["properties"]["output"])
         output.pop("default", None)
+        output = _unwrap(output)
         ref = output.get("$ref", "")
         target = ref[len(_REF):]
         if target and target in defs and target not in renames and _references(defs, target) == 1:
@@ -131,7 +132,16 @@ def openapi(info) -> dict:
 
 
 def _name(ref_schema: dict) -> str:
-    return ref_schema["$ref"][len(_REF):]
+    return _unwrap(ref_schema)["$ref"][len(_REF):]
+
+
+def _unwrap(schema: dict) -> dict:
+    """``{"allOf": [{"$ref": R}], ...}`` (how pydantic < 2.9 writes a reference with a default) as ``{"$ref": R, ...}``."""
+    all_of = schema.get("allOf")
+    if isinstance(all_of, list) and len(all_of) == 1 and list(all_of[0]) == ["$ref"] and "$ref" not in schema:
+        schema = {k: v for k, v in schema.items() if k != "allOf"}
+        schema["$ref"] = all_of[0]["$ref"]
+    return schema
 
 
 def _free(name: str, taken: set) -> str:
