@@ -68,12 +68,12 @@ def parse_body(content_type: str, body: bytes, json_without_content_type: bool):
     """The value FastAPI validates: parsed JSON, the raw bytes, or ``EMPTY``."""
     if not body:
         return EMPTY
-    if content_type:
-        if not _CONTENT_TYPES.is_json(content_type):
+    try:  # as in FastAPI, whatever fails here, the Content-Type's parsing included, is a 400
+        if content_type:
+            if not _CONTENT_TYPES.is_json(content_type):
+                return body
+        elif not json_without_content_type:
             return body
-    elif not json_without_content_type:
-        return body
-    try:
         return json.loads(body)
     except json.JSONDecodeError as e:
         raise Refused(_validation_answer([{
