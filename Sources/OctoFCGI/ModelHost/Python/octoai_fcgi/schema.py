@@ -85,15 +85,6 @@ def openapi(info) -> dict:
             renames[name] = _free(name, taken)
     for e, input_name, output_def in plan:
         prefix = e.component_prefix
-        output = copy.deepcopy(defs[output_def]["properties"]["output"])
-        output.pop("default", None)
-        output = _unwrap(output)
-        ref = output.get("$ref", "")
-        target = ref[len(_REF):]
-        if target and target in defs and target not in renames and _references(defs, target) == 1:
-            renames[target] = prefix + "Output"
-        elif not ref:
-            output["title"] = prefix + "Output"
         if e.form:
             body_name = "Body_" + _operation_id(e.path)
             components[body_name] = _form_body(e.call, body_name)
@@ -102,7 +93,8 @@ def openapi(info) -> dict:
             body_ref = _REF + input_name
         response_name = prefix + "Response"
         components[response_name] = {
-            "properties": {"output": output, "analytics": {"$ref": _REF + "ResponseAnalytics"}},
+            "properties": {"output": _output_schema(defs, output_def, prefix, renames),
+                           "analytics": {"$ref": _REF + "ResponseAnalytics"}},
             "required": ["output", "analytics"],
             "title": response_name,
             "type": "object",
@@ -129,6 +121,23 @@ def openapi(info) -> dict:
         "paths": paths,
         "components": {"schemas": dict(sorted(components.items()))},
     }
+
+
+def _output_schema(defs: dict, output_def: str, prefix: str, renames: dict) -> dict:
+    """The ``output`` member of the seed's Output model, without its ``None`` default.
+
+    A model of the endpoint's own (referred to from nowhere else) is renamed
+    ``<Prefix>Output`` in ``renames``; an inline schema is titled so.
+    """
+    output = copy.deepcopy(defs[output_def]["properties"]["output"])
+    output.pop("default", None)
+    output = _unwrap(output)
+    target = output.get("$ref", "")[len(_REF):]
+    if target and target in defs and target not in renames and _references(defs, target) == 1:
+        renames[target] = prefix + "Output"
+    elif not target:
+        output["title"] = prefix + "Output"
+    return output
 
 
 def _name(ref_schema: dict) -> str:
