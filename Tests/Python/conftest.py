@@ -26,6 +26,8 @@ sys.dont_write_bytecode = True  # no __pycache__ inside Sources/ (SwiftPM would 
 
 from octoai_fcgi import ipc  # noqa: E402
 
+os.environ.setdefault("SETUP_SECONDS", "0")  # the EchoService the seed's app runs here, too
+
 SERVICES = os.path.join(ROOT, "Tests", "PythonServices")
 # The reference EchoService, unchanged, from the shared folder beside the checkout.
 ECHO_DIR = os.path.abspath(os.path.join(ROOT, "..", "shared", "python-services", "echo_service"))

@@ -21,8 +21,8 @@ from conftest import ECHO_DIR, SERVICES, complete_parts
 
 TYPES_DIR = os.path.join(SERVICES, "types_service")
 JSON = b"application/json"
-TYPES_PATHS = ["/infer", "/levels", "/misc", "/optional-echo", "/summary"]
-LEVELS, MISC, OPTIONAL, SUMMARY = 1, 2, 3, 4
+TYPES_PATHS = ["/infer", "/levels", "/misc", "/optional-echo", "/summary", "/documents"]
+LEVELS, MISC, OPTIONAL, SUMMARY, DOCUMENTS = 1, 2, 3, 4, 5
 
 
 def load_seed(directory, name):
@@ -130,6 +130,14 @@ def types_cases():
     cases += [(MISC, JSON, js({"when": when, field: v})) for field, vs in misc.items() for v in vs]
     cases += [(MISC, JSON, js({}))]
     cases += random_cases(random.Random(12), 300)
+    doc = ("doc", "r\u00e9sum\u00e9.pdf", "application/pdf", b"%PDF-1.4 ...")
+    title, note = ("title", None, None, b"t"), ("note", None, None, b"n")
+    for parts in ([doc, title, note], [doc, ("title", None, None, b"teapot"), note], [doc, title], [title, note],
+                  [("doc", "x.txt", None, b"no content type"), title, note], [doc, ("title", None, None, b""), note],
+                  [doc, ("title", None, None, "\u00e9".encode("latin-1")), note], [doc, ("title", "t.txt", "text/plain", b"t"), note],
+                  [("doc", None, None, b"a text field"), title, note]):
+        cases.append((DOCUMENTS,) + multipart(parts))
+    cases += [(DOCUMENTS, ct, body) for ct, body in ((b"application/x-www-form-urlencoded", b"title=t&note=n"), (JSON, js({"title": "t"})))]
     return cases
 
 

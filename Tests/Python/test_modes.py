@@ -51,6 +51,14 @@ def test_describe_echo_service(tmp_path):
     assert schemas["Body_upload_upload_post"]["properties"]["file"] == {"format": "binary", "title": "File", "type": "string"}
 
 
+@pytest.mark.parametrize("directory", [ECHO_DIR, os.path.join(SERVICES, "types_service"), os.path.join(SERVICES, "batch_service")])
+def test_openapi_documents_are_valid(tmp_path, directory):
+    from openapi_spec_validator import validate
+
+    d, _ = describe(tmp_path, cwd=directory)
+    validate(d["openapi"])
+
+
 def test_describe_with_assets_and_a_file_path(tmp_path):
     d, _ = describe(tmp_path, cwd=str(tmp_path), args=["--service-module", os.path.join(ECHO_DIR, "service.py"),
                                                        "--service-class", "EchoServiceWithAssets"])
@@ -60,9 +68,13 @@ def test_describe_with_assets_and_a_file_path(tmp_path):
 def test_describe_readable_names_for_nested_models(tmp_path):
     d, _ = describe(tmp_path, cwd=os.path.join(SERVICES, "types_service"))
     schemas = d["openapi"]["components"]["schemas"]
-    assert {"Input", "Output", "Response", "SummaryInput", "SummaryOutput", "Shape", "Point", "Color", "Level"} <= set(schemas)
+    assert {"Input", "Output", "Response", "SummaryInput", "Summary", "Shape", "Point", "Color", "Level",
+            "Body_documents_documents_post"} <= set(schemas)
     assert not [name for name in schemas if "__" in name]
+    # Verdict is infer's alone: named for the endpoint. Summary is two endpoints' output: it keeps its name.
     assert schemas["Response"]["properties"]["output"] == {"$ref": "#/components/schemas/Output"}
+    assert schemas["SummaryResponse"]["properties"]["output"] == {"$ref": "#/components/schemas/Summary"}
+    assert schemas["DocumentsResponse"]["properties"]["output"] == {"$ref": "#/components/schemas/Summary"}
     assert schemas["Input"]["properties"]["count"] == {"maximum": 10, "minimum": 1, "title": "Count", "type": "integer"}
     refs = json.dumps(d["openapi"])
     for ref in set(part.split('"')[0] for part in refs.split('"$ref": "#/components/schemas/')[1:]):
@@ -111,6 +123,11 @@ def test_interpreter_without_octoai_sdk(tmp_path):
     assert done.returncode == 1
     assert done.stderr.startswith("octoai: ") and "has no octoai-sdk; install it with: " in done.stderr
     assert "-m pip install octoai-sdk==0.10.1" in done.stderr
+
+
+def test_unwritable_output_is_a_one_line_error(tmp_path):
+    done = run_host(["describe", "--output", str(tmp_path / "no" / "such" / "dir.json")], cwd=ECHO_DIR)
+    assert done.returncode == 1 and done.stderr.splitlines()[-1].startswith("octoai: cannot write the description to ")
 
 
 def test_usage_error_is_status_2(tmp_path):

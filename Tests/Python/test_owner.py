@@ -79,6 +79,28 @@ def test_unknown_endpoint_is_500(spawn):
     assert c.call(9, {"prompt": "x"})[:3] == (ERROR, 1, 500)
 
 
+def test_a_malformed_frame_closes_only_its_connection(spawn):
+    owner = spawn().running()
+    bad, good = owner.connect(), owner.connect()
+    bad.sock.sendall(b"\x05\x00\x00\x00\x07garbage")
+    with pytest.raises(EOFError):
+        bad.receive()
+    assert good.call(INFER, {"prompt": "ok"})[4] == b'"ko"'
+
+
+def test_missing_child_config_is_reported(tmp_path):
+    import subprocess
+    import sys
+
+    from conftest import ECHO_DIR, host_env
+
+    env = host_env()
+    env.pop("OCTOAI_CHILD", None)
+    done = subprocess.run([sys.executable, "-m", "octoai_fcgi", "serve"], cwd=ECHO_DIR, env=env, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 1 and done.stderr.strip().splitlines()[-1].startswith("octoai: serve needs OCTOAI_CHILD")
+
+
 def test_cancel_drops_a_queued_call(spawn):
     owner = spawn().running()
     busy, cancelled, later = owner.connect(), owner.connect(), owner.connect()

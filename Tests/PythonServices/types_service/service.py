@@ -13,6 +13,7 @@ from typing import Annotated, Any, Dict, FrozenSet, List, Literal, Optional, Set
 
 from fastapi import HTTPException
 from octoai.service import Service, path
+from octoai.types import File
 from pydantic import BaseModel, Field, field_validator, model_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -124,3 +125,11 @@ class TypesService(Service):
         if text == "wrong":
             return 12  # type: ignore[return-value]
         return text if number is None else f"{text}:{number}"
+
+    @path("/documents")
+    def infer_form_data(self, doc: File, title: str, note: str) -> Summary:
+        """The form endpoint: what the File says of itself; a title ``teapot`` raises a 418."""
+        if title == "teapot":
+            raise HTTPException(status_code=418, detail=[doc.filename, doc.content_type])
+        data = doc.file.read()
+        return Summary(name=f"{doc.filename}|{doc.content_type}|{title}|{note}", count=len(data), color=Color.red)

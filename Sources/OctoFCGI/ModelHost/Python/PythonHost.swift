@@ -11,9 +11,10 @@ package enum PythonHost {
     /// The package's files (a test checks this list against the folder).
     static let files: [(name: String, bytes: [UInt8])] = [
         ("__init__.py", PackageResources.__init___py), ("__main__.py", PackageResources.__main___py),
-        ("answers.py", PackageResources.answers_py), ("batcher.py", PackageResources.batcher_py),
-        ("calls.py", PackageResources.calls_py), ("child.py", PackageResources.child_py),
-        ("discovery.py", PackageResources.discovery_py), ("examples.py", PackageResources.examples_py),
+        ("answers.py", PackageResources.answers_py), ("asgi.py", PackageResources.asgi_py),
+        ("batcher.py", PackageResources.batcher_py), ("calls.py", PackageResources.calls_py),
+        ("child.py", PackageResources.child_py), ("discovery.py", PackageResources.discovery_py),
+        ("examples.py", PackageResources.examples_py), ("fastapi_behaviour.py", PackageResources.fastapi_behaviour_py),
         ("fixed_schemas.py", PackageResources.fixed_schemas_py), ("form.py", PackageResources.form_py),
         ("handlers.py", PackageResources.handlers_py), ("ipc.py", PackageResources.ipc_py),
         ("owner.py", PackageResources.owner_py), ("proctitle.py", PackageResources.proctitle_py),

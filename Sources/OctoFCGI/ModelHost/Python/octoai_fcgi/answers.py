@@ -14,7 +14,7 @@ import json
 import struct
 
 from fastapi.utils import is_body_allowed_for_status_code
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 
 OUTPUT = 0x11
 ERROR = 0x12
@@ -50,7 +50,5 @@ def http_exception(exc) -> tuple:
     """What FastAPI's ``http_exception_handler`` sends for a starlette/fastapi HTTPException."""
     headers = getattr(exc, "headers", None)
     if not is_body_allowed_for_status_code(exc.status_code):
-        from starlette.responses import Response
-
         return from_response(Response(status_code=exc.status_code, headers=headers))
     return json_answer(exc.status_code, {"detail": exc.detail}, headers)

@@ -129,6 +129,7 @@ def load(module_name: str, class_name: Optional[str]) -> ServiceInfo:
 
     module = import_module(module_name)
     cls = find_class(module, module_name, class_name)
+    _LOG.info("using service %s.%s", module_name, cls.__name__)
     try:
         service = cls()
     except BaseException as e:

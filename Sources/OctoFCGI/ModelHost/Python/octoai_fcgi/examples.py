@@ -88,16 +88,21 @@ def _string(schema: dict) -> str:
 
 
 def _number(schema: dict, integer: bool):
-    low = schema.get("minimum", schema.get("exclusiveMinimum"))
-    high = schema.get("maximum", schema.get("exclusiveMaximum"))
-    value = 1 if low is None or low < 1 <= (high if high is not None else 1) else None
-    if value is None:
-        value = low + 1 if low is not None else high - 1
-        if high is not None and value > high:
-            value = (low + high) / 2
-    if integer:
-        value = int(value)
+    """The first of 1, 0, just inside a bound, or the middle, that the bounds (and ``multipleOf``) allow."""
+    ge, gt = schema.get("minimum"), schema.get("exclusiveMinimum")
+    le, lt = schema.get("maximum"), schema.get("exclusiveMaximum")
     step = schema.get("multipleOf")
-    if step:
-        value = type(value)(step * max(1, round(value / step)))
-    return value
+    low = ge if ge is not None else gt
+    high = le if le is not None else lt
+    candidates = [1, 0]
+    candidates += [low + (step or 1)] if low is not None else []
+    candidates += [high - (step or 1)] if high is not None else []
+    candidates += [(low + high) / 2] if low is not None and high is not None else []
+    for value in candidates:
+        value = int(value) if integer else value
+        if step:
+            value = type(value)(round(value / step) * step)
+        if ((ge is None or value >= ge) and (gt is None or value > gt) and (le is None or value <= le)
+                and (lt is None or value < lt)):
+            return value
+    raise ValueError("no number fits")

@@ -16,18 +16,22 @@ import asyncio
 import contextvars
 import threading
 
-from . import answers, calls
+from . import answers, asgi, calls
 
 _CALL = contextvars.ContextVar("octoai_fcgi_form_call")
 
 
 class _Call:
+    """One form call's method and what it answered, handed to the route through a context variable."""
+
     def __init__(self, method, encoder, request_id):
         self.method, self.encoder, self.request_id = method, encoder, request_id
         self.result = None
 
 
 class FormEndpoint:
+    """The form-data endpoint: a one-route FastAPI app per service, an event loop per thread that uses it."""
+
     def __init__(self, service, endpoint, encoder):
         from fastapi import FastAPI
         from fastapi.responses import Response
@@ -57,15 +61,13 @@ class FormEndpoint:
             loop = self._loops.loop = asyncio.new_event_loop()
         call = _Call(self._method, self._encoder, request_id)
         token = _CALL.set(call)
-        sent = {"status": 500, "headers": [], "body": []}
         try:
-            loop.run_until_complete(self._app(self._scope(content_type, len(body)), _receiver(body), _sender(sent)))
+            status, headers, answer_body = asgi.post(self._app, loop, self.path, content_type, body)
         finally:
             _CALL.reset(token)
         if call.result is not None:
             return call.result
-        headers = [(n.decode("latin-1"), v.decode("latin-1")) for n, v in sent["headers"]]
-        return answers.complete(sent["status"], headers, b"".join(sent["body"])), 0
+        return answers.complete(status, headers, answer_body), 0
 
     def thread_done(self):
         """Closes the calling thread's event loop (a reader thread whose connection ended)."""
@@ -73,33 +75,3 @@ class FormEndpoint:
         if loop is not None:
             self._loops.loop = None
             loop.close()
-
-    def _scope(self, content_type: str, length: int) -> dict:
-        headers = [(b"content-length", str(length).encode())]
-        if content_type:
-            headers.append((b"content-type", content_type.encode("latin-1")))
-        return {
-            "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
-            "path": self.path, "raw_path": self.path.encode(), "root_path": "", "query_string": b"",
-            "headers": headers, "server": ("octoai", 80), "client": ("127.0.0.1", 0),
-        }
-
-
-def _receiver(body: bytes):
-    messages = [{"type": "http.request", "body": body, "more_body": False}]
-
-    async def receive():
-        return messages.pop() if messages else {"type": "http.disconnect"}
-
-    return receive
-
-
-def _sender(sent: dict):
-    async def send(message):
-        if message["type"] == "http.response.start":
-            sent["status"] = message["status"]
-            sent["headers"] = message.get("headers", [])
-        elif message["type"] == "http.response.body":
-            sent["body"].append(bytes(message.get("body", b"")))
-
-    return send

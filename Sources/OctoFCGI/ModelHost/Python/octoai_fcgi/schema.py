@@ -37,11 +37,17 @@ def describe(info) -> dict:
 
 
 def write_description(info, path: str):
+    """Writes the description to ``path`` whole or not at all (a temporary file, then a rename)."""
+    from . import HostError
+
     document = json.dumps(describe(info), separators=(",", ":"), ensure_ascii=False)
     tmp = f"{path}.tmp{os.getpid()}"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(document)
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write(document)
+        os.replace(tmp, path)
+    except OSError as e:
+        raise HostError(f"cannot write the description to {path}: {e.strerror}") from e
 
 
 def openapi(info) -> dict:
@@ -70,21 +76,15 @@ def openapi(info) -> dict:
             input_name = e.component_prefix + "Input"
             renames[input_def] = input_name
         plan.append((e, input_name, output_def))
-    # The seed's ResponseAnalytics is replaced by ours; a user type whose name we use gets another.
-    seed_names.update(n for n in defs if n == "ResponseAnalytics")
+    # The seed's ResponseAnalytics (what its Output models refer to) is replaced by ours;
+    # a user type whose name we use gets another.
+    for _, _, output_def in plan:
+        seed_names.add(_name(defs[output_def]["properties"]["analytics"]))
     for name in list(defs):
         if name not in seed_names and name not in renames and name in taken:
             renames[name] = _free(name, taken)
     for e, input_name, output_def in plan:
         prefix = e.component_prefix
-        output = copy.deepcopy(defs[output_def]["properties"]["output"])
-        output.pop("default", None)
-        ref = output.get("$ref", "")
-        target = ref[len(_REF):]
-        if target and target in defs and target not in renames and _references(defs, target) == 1:
-            renames[target] = prefix + "Output"
-        elif not ref:
-            output["title"] = prefix + "Output"
         if e.form:
             body_name = "Body_" + _operation_id(e.path)
             components[body_name] = _form_body(e.call, body_name)
@@ -93,7 +93,8 @@ def openapi(info) -> dict:
             body_ref = _REF + input_name
         response_name = prefix + "Response"
         components[response_name] = {
-            "properties": {"output": output, "analytics": {"$ref": _REF + "ResponseAnalytics"}},
+            "properties": {"output": _output_schema(defs, output_def, prefix, renames),
+                           "analytics": {"$ref": _REF + "ResponseAnalytics"}},
             "required": ["output", "analytics"],
             "title": response_name,
             "type": "object",
@@ -122,8 +123,34 @@ def openapi(info) -> dict:
     }
 
 
+def _output_schema(defs: dict, output_def: str, prefix: str, renames: dict) -> dict:
+    """The ``output`` member of the seed's Output model, without its ``None`` default.
+
+    A model of the endpoint's own (referred to from nowhere else) is renamed
+    ``<Prefix>Output`` in ``renames``; an inline schema is titled so.
+    """
+    output = copy.deepcopy(defs[output_def]["properties"]["output"])
+    output.pop("default", None)
+    output = _unwrap(output)
+    target = output.get("$ref", "")[len(_REF):]
+    if target and target in defs and target not in renames and _references(defs, target) == 1:
+        renames[target] = prefix + "Output"
+    elif not target:
+        output["title"] = prefix + "Output"
+    return output
+
+
 def _name(ref_schema: dict) -> str:
-    return ref_schema["$ref"][len(_REF):]
+    return _unwrap(ref_schema)["$ref"][len(_REF):]
+
+
+def _unwrap(schema: dict) -> dict:
+    """``{"allOf": [{"$ref": R}], ...}`` (how pydantic < 2.9 writes a reference with a default) as ``{"$ref": R, ...}``."""
+    all_of = schema.get("allOf")
+    if isinstance(all_of, list) and len(all_of) == 1 and list(all_of[0]) == ["$ref"] and "$ref" not in schema:
+        schema = {k: v for k, v in schema.items() if k != "allOf"}
+        schema["$ref"] = all_of[0]["$ref"]
+    return schema
 
 
 def _free(name: str, taken: set) -> str:

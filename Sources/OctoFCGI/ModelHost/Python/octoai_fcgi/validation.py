@@ -6,24 +6,22 @@ body; parses it with ``json.loads`` only when the content type is JSON (none at
 all counts as JSON only in FastAPI versions before ``strict_content_type``);
 validates the result in Python mode with ``from_attributes=True``; and prefixes
 every error's ``loc`` with ``"body"``. We do the same steps with pydantic
-directly (no app, no request object), and render 422 bodies with FastAPI's own
-``jsonable_encoder`` and starlette's ``JSONResponse``: the differential test in
-``Tests/Python`` holds this to the real FastAPI app, byte for byte.
+directly (no app, no request object), with the version-dependent details
+measured on the installed FastAPI (``fastapi_behaviour``), and render 422 bodies
+with FastAPI's own ``jsonable_encoder`` and starlette's ``JSONResponse``: the
+differential test in ``Tests/Python`` holds this to the real FastAPI app, byte
+for byte.
 """
 import email.message
-import inspect
 import json
 import logging
 
-import fastapi.routing
 from fastapi.encoders import jsonable_encoder
 from pydantic import ValidationError
 
-from . import answers
+from . import answers, fastapi_behaviour
 
 _LOG = logging.getLogger("octoai.model-owner")
-_STRICT_CONTENT_TYPE = "strict_content_type" in inspect.signature(fastapi.routing.get_request_handler).parameters
-_MISSING_BODY = None
 EMPTY = object()
 """``parse_body``'s value for an empty body (FastAPI's ``Undefined``): not JSON ``null``."""
 
@@ -43,18 +41,6 @@ def _validation_answer(errors) -> tuple:
         # An error whose input is NaN or infinite (JSON allows neither): FastAPI fails to render it too, a 500.
         _LOG.warning("a 422 answer cannot be encoded (%s): answering 500, as the seed does", e)
         return answers.INTERNAL_ERROR
-
-
-def missing_body_error() -> dict:
-    """FastAPI's ``get_missing_field_error(("body",))``."""
-    global _MISSING_BODY
-    if _MISSING_BODY is None:
-        error = ValidationError.from_exception_data(
-            "Field required", [{"type": "missing", "loc": ("body",), "input": {}}]
-        ).errors(include_url=False)[0]
-        error["input"] = None
-        _MISSING_BODY = error
-    return dict(_MISSING_BODY)
 
 
 class _ContentTypes:
@@ -78,16 +64,16 @@ class _ContentTypes:
 _CONTENT_TYPES = _ContentTypes()
 
 
-def parse_body(content_type: str, body: bytes):
+def parse_body(content_type: str, body: bytes, json_without_content_type: bool):
     """The value FastAPI validates: parsed JSON, the raw bytes, or ``EMPTY``."""
     if not body:
         return EMPTY
-    if content_type:
-        if not _CONTENT_TYPES.is_json(content_type):
+    try:  # as in FastAPI, whatever fails here, the Content-Type's parsing included, is a 400
+        if content_type:
+            if not _CONTENT_TYPES.is_json(content_type):
+                return body
+        elif not json_without_content_type:
             return body
-    elif _STRICT_CONTENT_TYPE:
-        return body
-    try:
         return json.loads(body)
     except json.JSONDecodeError as e:
         raise Refused(_validation_answer([{
@@ -103,14 +89,16 @@ class JSONInput:
 
     def __init__(self, model):
         self._validate = model.__pydantic_validator__.validate_python
+        self._fastapi = fastapi_behaviour.measure()
 
     def arguments(self, content_type: str, body: bytes) -> dict:
-        value = parse_body(content_type, body)
-        if value is EMPTY:
-            raise Refused(_validation_answer([missing_body_error()]))
+        value = parse_body(content_type, body, self._fastapi.json_without_content_type)
+        if value is EMPTY or (value is None and self._fastapi.null_is_missing):
+            raise Refused(_validation_answer([dict(self._fastapi.missing_body_error)]))
         try:
             request = self._validate(value, from_attributes=True)
         except ValidationError as exc:
-            errors = [{**e, "loc": ("body",) + tuple(e.get("loc", ()))} for e in exc.errors(include_url=False)]
+            errors = [{**e, "loc": ("body",) + tuple(e.get("loc", ()))}
+                      for e in exc.errors(include_url=self._fastapi.include_url)]
             raise Refused(_validation_answer(errors)) from None
         return {k: v for k, v in request}
