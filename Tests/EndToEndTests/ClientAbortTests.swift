@@ -5,7 +5,7 @@ import Testing
 /// never run (nginx closes the upstream connection on a client abort; the
 /// responder notices and cancels the call in the model owner's queue).
 @Suite struct ClientAbortTests {
-    @Test(arguments: [Wire.fastcgi, .scgi])
+    @Test(arguments: Wire.everyKind)
     func queuedRequestsWhoseClientLeftNeverReachTheModel(_ wire: Wire) throws {
         var options = Stack.Options()
         options.wire = wire

@@ -11,8 +11,8 @@ import Glibc
         text.split(separator: "\n").first { $0.hasPrefix(series + " ") }.flatMap { Double($0.split(separator: " ").last!) }
     }
 
-    @Test func countsAreWholeAcrossProcesses() throws {
-        var options = Stack.Options()
+    @Test(arguments: [false, true]) func countsAreWholeAcrossProcesses(python: Bool) throws {
+        var options = Stack.Options.echo(python: python)
         options.arguments = ["--workers", "2", "--threads", "4"]
         let stack = try Stack(options)
         defer { stack.stop() }

@@ -31,7 +31,7 @@ struct ChildConfig: Codable, Sendable {
     /// The serving options read as the child's own (`config.threads`).
     subscript<T>(dynamicMember keyPath: KeyPath<ServeConfiguration, T>) -> T { serve[keyPath: keyPath] }
 
-    private enum CodingKeys: String, CodingKey { case role, index, ownerSocket }
+    private enum CodingKeys: String, CodingKey { case role, index, ownerSocket, metricsLayout }
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -47,6 +47,9 @@ struct ChildConfig: Codable, Sendable {
         try container.encode(role, forKey: .role)
         try container.encode(index, forKey: .index)
         try container.encode(ownerSocket, forKey: .ownerSocket)
+        // For a model owner in another language (the Python host), which adds its
+        // figures to the same shared page.
+        if role == .modelOwner, serve.python != nil { try container.encode(SharedMetricsLayout.current, forKey: .metricsLayout) }
     }
 
     static let environmentKey = "OCTOAI_CHILD"

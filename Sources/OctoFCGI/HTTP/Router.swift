@@ -113,15 +113,8 @@ package final class Router: Sendable {
     }
 
     func infer(endpoint index: Int, request: HTTPRequest) -> HTTPResponse {
-        let endpoint = endpoints[index]
-        let validated: Result<InferenceInput, RequestRejection> =
-            !validatesInResponder
-            ? delegated(request, isForm: endpoint.isForm)
-            : endpoint.isForm
-            ? FormValidator.validate(body: request.body, contentType: request.contentType, schema: endpoint.input, limits: limits)
-            : RequestValidator.check(body: request.body, contentType: request.contentType, schema: endpoint.input, limits: limits).map { .json($0) }
         let input: InferenceInput
-        switch validated {
+        switch validate(request, for: endpoints[index]) {
         case let .success(normalised): input = normalised
         case let .failure(rejection): return rejection.response
         }
@@ -136,15 +129,25 @@ package final class Router: Sendable {
         }
     }
 
-    /// The body as it came, for the model's side to validate, once it is within
-    /// the content limits (which hold for every kind of service).
-    func delegated(_ request: HTTPRequest, isForm: Bool) -> Result<InferenceInput, RequestRejection> {
-        let rejection =
-            isForm
-            ? FormValidator.limitRejection(body: request.body, contentType: request.contentType, limits: limits)
-            : RequestValidator.limitRejection(body: request.body, contentType: request.contentType, limits: limits)
-        if let rejection { return .failure(rejection) }
-        return .success(.raw(contentType: request.contentType, body: request.body))
+    /// The input for the model, or the answer that refuses the request: checked
+    /// against the endpoint's schema here (a Swift service), or only against the
+    /// content limits, which hold for every kind of service, and passed on as it
+    /// came for the model's side to validate (a Python service: pydantic decides).
+    func validate(_ request: HTTPRequest, for endpoint: EndpointInfo) -> Result<InferenceInput, RequestRejection> {
+        let (body, contentType) = (request.body, request.contentType)
+        switch (validatesInResponder, endpoint.isForm) {
+        case (true, true):
+            return FormValidator.validate(body: body, contentType: contentType, schema: endpoint.input, limits: limits)
+        case (true, false):
+            return RequestValidator.check(body: body, contentType: contentType, schema: endpoint.input, limits: limits).map { .json($0) }
+        case (false, let isForm):
+            let rejection =
+                isForm
+                ? FormValidator.limitRejection(body: body, contentType: contentType, limits: limits)
+                : RequestValidator.limitRejection(body: body, contentType: contentType, limits: limits)
+            if let rejection { return .failure(rejection) }
+            return .success(.raw(contentType: contentType, body: body))
+        }
     }
 
     /// `{"output": <output>, "analytics": {...}}`, spliced from the already-encoded output

@@ -16,7 +16,7 @@ package enum PythonHost {
         ("child.py", PackageResources.child_py), ("discovery.py", PackageResources.discovery_py),
         ("examples.py", PackageResources.examples_py), ("fastapi_behaviour.py", PackageResources.fastapi_behaviour_py),
         ("fixed_schemas.py", PackageResources.fixed_schemas_py), ("form.py", PackageResources.form_py),
-        ("handlers.py", PackageResources.handlers_py), ("ipc.py", PackageResources.ipc_py),
+        ("handlers.py", PackageResources.handlers_py), ("ipc.py", PackageResources.ipc_py), ("metrics.py", PackageResources.metrics_py),
         ("owner.py", PackageResources.owner_py), ("proctitle.py", PackageResources.proctitle_py),
         ("schema.py", PackageResources.schema_py), ("validation.py", PackageResources.validation_py),
     ]

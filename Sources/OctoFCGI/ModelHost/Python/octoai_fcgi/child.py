@@ -26,6 +26,8 @@ class Config:
         else:
             self.max_batch_delay = float(raw.get("maxBatchDelay", 0))
         self.drain_timeout = float(raw.get("drainTimeout", 30))
+        # Where the owner's figures go in the shared page (SharedMetricsLayout.swift); absent: not counted.
+        self.metrics_layout = raw.get("metricsLayout")
 
     @staticmethod
     def from_environment():

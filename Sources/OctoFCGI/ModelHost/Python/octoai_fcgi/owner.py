@@ -16,6 +16,7 @@ import threading
 import time
 
 from . import answers, ipc, proctitle
+from .metrics import Metrics
 from .child import Config, report, watch_lifeline
 from .batcher import Batcher
 from .handlers import Handlers
@@ -68,12 +69,13 @@ class InFlight:
 
 
 class Job:
-    __slots__ = ("connection", "call", "deadline", "in_flight")
+    __slots__ = ("connection", "call", "deadline", "in_flight", "enqueued_at")
 
     def __init__(self, connection, call, in_flight):
         self.connection = connection
         self.call = call
-        self.deadline = time.monotonic() + call.timeout_ms / 1000 if call.timeout_ms else None
+        self.enqueued_at = time.monotonic()
+        self.deadline = self.enqueued_at + call.timeout_ms / 1000 if call.timeout_ms else None
         self.in_flight = in_flight
         in_flight.add()
 
@@ -97,6 +99,7 @@ class Owner:
         self._deadlines = [None] * self.concurrency
         self._deadline_lock = threading.Lock()
         self.in_flight = InFlight()
+        self.metrics = Metrics(config.metrics_layout)
         self._listener = None
         self._draining = False
 
@@ -154,6 +157,7 @@ class Owner:
                     _LOG.debug("request %x queued", message.id)
                 else:
                     job.reply(answers.error(503, "Overloaded"))
+                self.metrics.queue_depth(len(self.queue))
         except OSError:
             pass
         finally:
@@ -169,6 +173,8 @@ class Owner:
             _LOG.debug("request %x dropped before it ran: %s", job.call.id, reason)
         if dropped:
             self.in_flight.done(len(dropped))
+            self.metrics.cancelled(len(dropped))
+            self.metrics.queue_depth(len(self.queue))
 
     def drain(self, timeout: float):
         """Stops accepting connections and waits (at most ``timeout``) for the calls already read."""
@@ -210,8 +216,12 @@ class Owner:
             else:
                 _LOG.debug("request %x started", job.call.id)
                 runnable.append(job)
+        self.metrics.queue_depth(len(self.queue))
         if not runnable:
             return []
+        for job in runnable:
+            self.metrics.observe("queueWait", now - job.enqueued_at)
+        self.metrics.observe("batchSize", len(runnable))
         deadlines = [j.deadline for j in runnable if j.deadline is not None]
         with self._deadline_lock:
             self._deadlines[slot] = min(deadlines) + GRACE_SECONDS if deadlines else None
@@ -228,6 +238,7 @@ class Owner:
         finally:
             with self._deadline_lock:
                 self._deadlines[slot] = None
+            self.metrics.observe("inference", time.monotonic() - now)
         return [(job, answer, cpu) for job, (answer, cpu) in zip(runnable, outcomes)]
 
     def _watch(self):
