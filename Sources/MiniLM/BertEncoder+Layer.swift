@@ -78,7 +78,9 @@ extension BertEncoder {
                 Kernels.linear(x, rows: tokens, inputs: h, weight: layer.value, bias: layer.valueBias, into: work.value, columns: columns)
             }
         }
-        pass.parallel { s in self.attention(pass, s) }
+        // Timed as one step: a CPU-time clock read is a system call here (no vDSO
+        // path), too dear per sentence and head (15x15x32 products for a short one).
+        pass.parallel { s in pass.timed(.attention, s, flops: self.attentionFlops(pass.lengths)) { self.attention(pass, s) } }
         pass.parallel { s in
             pass.timed(.attentionOutput, s, flops: gemm * Double(h)) {
                 Kernels.linear(
@@ -114,6 +116,11 @@ extension BertEncoder {
         }
     }
 
+    /// Multiply-adds x 2 of both attention products over all heads of these sentences.
+    func attentionFlops(_ lengths: [Int]) -> Double {
+        lengths.reduce(0) { $0 + 4 * Double($1 * $1 * config.hidden) }
+    }
+
     /// Scaled dot-product attention per sentence and head, over that sentence's tokens
     /// only: `context = softmax(Q K^T / sqrt(d)) V`. Part `p` of a team takes the heads
     /// `p, p + parts, ...` of every sentence, so parts get equal work whatever the lengths.
@@ -125,22 +132,17 @@ extension BertEncoder {
         let blas = BLAS.loaded
         var start = 0
         for n in pass.lengths {
-            let flops = 2 * Double(n * n * d) * Double(split.parts)
             for head in stride(from: split.part, to: config.heads, by: split.parts) {
                 let offset = start * h + head * d
-                pass.timed(.scores, split, flops: flops) {
-                    blas.sgemm(
-                        BLAS.rowMajor, BLAS.noTrans, BLAS.trans, Int32(n), Int32(n), Int32(d),
-                        scale, work.query + offset, Int32(h), work.key + offset, Int32(h), 0, s, Int32(n)
-                    )
-                }
-                pass.timed(.softmax, split) { Kernels.softmaxRows(s, rows: n, width: n) }
-                pass.timed(.mix, split, flops: flops) {
-                    blas.sgemm(
-                        BLAS.rowMajor, BLAS.noTrans, BLAS.noTrans, Int32(n), Int32(d), Int32(n),
-                        1, s, Int32(n), work.value + offset, Int32(h), 0, work.context + offset, Int32(h)
-                    )
-                }
+                blas.sgemm(
+                    BLAS.rowMajor, BLAS.noTrans, BLAS.trans, Int32(n), Int32(n), Int32(d),
+                    scale, work.query + offset, Int32(h), work.key + offset, Int32(h), 0, s, Int32(n)
+                )
+                Kernels.softmaxRows(s, rows: n, width: n)
+                blas.sgemm(
+                    BLAS.rowMajor, BLAS.noTrans, BLAS.noTrans, Int32(n), Int32(d), Int32(n),
+                    1, s, Int32(n), work.value + offset, Int32(h), 0, work.context + offset, Int32(h)
+                )
             }
             start += n
         }
@@ -153,9 +155,7 @@ extension BertEncoder {
 public final class EncoderProfile: @unchecked Sendable {
     public enum Stage: String, CaseIterable, Sendable {
         case qkv = "Q, K, V projections"
-        case scores = "attention scores Q K^T (per sentence and head)"
-        case softmax = "attention softmax"
-        case mix = "attention P V (per sentence and head)"
+        case attention = "attention (Q K^T, softmax, P V per sentence and head)"
         case attentionOutput = "attention output projection"
         case intermediate = "FFN up (384 -> 1536)"
         case gelu = "GELU"
