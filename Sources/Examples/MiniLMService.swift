@@ -62,7 +62,8 @@ public struct MiniLMService: BatchingService, AssetStoringService {
     }
 
     public mutating func setup() async throws {
-        model = try MiniLMModel(directory: Self.modelDirectory, threads: 1)
+        // One call gets every core (up to 4); calls that overlap it run one core each.
+        model = try MiniLMModel(directory: Self.modelDirectory, threads: MiniLMModel.defaultThreads)
     }
 
     public func infer(_ input: Input) throws -> Output {

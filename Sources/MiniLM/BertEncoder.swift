@@ -27,7 +27,7 @@ final class BertEncoder: @unchecked Sendable {
         var headSize: Int { hidden / heads }
     }
 
-    private struct Layer {
+    struct Layer {
         var query, queryBias, key, keyBias, value, valueBias: UnsafeBufferPointer<Float>
         var attentionOutput, attentionOutputBias, attentionNorm, attentionNormBias: UnsafeBufferPointer<Float>
         var intermediate, intermediateBias, output, outputBias, outputNorm, outputNormBias: UnsafeBufferPointer<Float>
@@ -73,38 +73,25 @@ final class BertEncoder: @unchecked Sendable {
         )
     }
 
-    /// Scratch matrices for one `encode` call (per call, so calls may run concurrently).
-    private final class Workspace {
-        let query, key, value, context, projected, intermediate, scores: UnsafeMutablePointer<Float>
-
-        init(tokens: Int, longest: Int, config: Config) {
-            let size = tokens * config.hidden
-            query = .allocate(capacity: size)
-            key = .allocate(capacity: size)
-            value = .allocate(capacity: size)
-            context = .allocate(capacity: size)
-            projected = .allocate(capacity: size)
-            intermediate = .allocate(capacity: tokens * config.intermediate)
-            scores = .allocate(capacity: longest * longest)
-        }
-
-        deinit {
-            for buffer in [query, key, value, context, projected, intermediate, scores] { buffer.deallocate() }
-        }
-    }
-
     /// The last hidden state of every token of every sentence, stacked:
     /// `[sum of lengths x hidden]`, sentences in order. Each id list must be
-    /// non-empty and at most `maxPositions` long.
-    func encode(_ sentences: [[Int]]) -> [Float] {
+    /// non-empty and at most `maxPositions` long. With a `team`, every step of every
+    /// layer is split over its threads (see ``WorkerTeam``); without, it runs on the
+    /// calling thread. Either way each output element is computed by the same
+    /// arithmetic, so the result does not depend on the team.
+    func encode(_ sentences: [[Int]], team: WorkerTeam? = nil, profile: EncoderProfile? = nil) -> [Float] {
         let tokens = sentences.reduce(0) { $0 + $1.count }
         let longest = sentences.map(\.count).max() ?? 0
+        let parts = team?.size ?? 1
         var hidden = embed(sentences, tokens: tokens)
-        let work = Workspace(tokens: tokens, longest: longest, config: config)
-        let lengths = sentences.map(\.count)
+        let work = Workspace(tokens: tokens, longest: longest, parts: parts, config: config)
+        let pass = Pass(
+            tokens: tokens, lengths: sentences.map(\.count), work: work,
+            team: parts > 1 ? team : nil, profile: profile
+        )
         hidden.withUnsafeMutableBufferPointer { hidden in
             for layer in layers {
-                run(layer, on: hidden.baseAddress!, tokens: tokens, lengths: lengths, work: work)
+                run(layer, on: hidden.baseAddress!, pass)
             }
         }
         return hidden
@@ -131,54 +118,5 @@ final class BertEncoder: @unchecked Sendable {
             )
         }
         return hidden
-    }
-
-    /// One transformer layer, in place on `x` (`[tokens x hidden]`).
-    private func run(_ layer: Layer, on x: UnsafeMutablePointer<Float>, tokens: Int, lengths: [Int], work: Workspace) {
-        let h = config.hidden, f = config.intermediate, eps = config.layerNormEpsilon
-        Kernels.linear(x, rows: tokens, inputs: h, weight: layer.query, bias: layer.queryBias, into: work.query)
-        Kernels.linear(x, rows: tokens, inputs: h, weight: layer.key, bias: layer.keyBias, into: work.key)
-        Kernels.linear(x, rows: tokens, inputs: h, weight: layer.value, bias: layer.valueBias, into: work.value)
-        attention(lengths: lengths, work: work)
-        Kernels.linear(
-            work.context, rows: tokens, inputs: h,
-            weight: layer.attentionOutput, bias: layer.attentionOutputBias, into: work.projected
-        )
-        Kernels.addLayerNorm(
-            x, residual: work.projected, rows: tokens,
-            gamma: layer.attentionNorm, beta: layer.attentionNormBias, epsilon: eps
-        )
-        Kernels.linear(x, rows: tokens, inputs: h, weight: layer.intermediate, bias: layer.intermediateBias, into: work.intermediate)
-        Kernels.gelu(work.intermediate, count: tokens * f)
-        Kernels.linear(work.intermediate, rows: tokens, inputs: f, weight: layer.output, bias: layer.outputBias, into: work.projected)
-        Kernels.addLayerNorm(
-            x, residual: work.projected, rows: tokens,
-            gamma: layer.outputNorm, beta: layer.outputNormBias, epsilon: eps
-        )
-    }
-
-    /// Scaled dot-product attention per sentence and head, over that sentence's tokens
-    /// only: `context = softmax(Q K^T / sqrt(d)) V`.
-    private func attention(lengths: [Int], work: Workspace) {
-        let h = config.hidden, d = config.headSize
-        let scale = 1 / Float(d).squareRoot()
-        let s = work.scores
-        let blas = BLAS.loaded
-        var start = 0
-        for n in lengths {
-            for head in 0..<config.heads {
-                let offset = start * h + head * d
-                blas.sgemm(
-                    BLAS.rowMajor, BLAS.noTrans, BLAS.trans, Int32(n), Int32(n), Int32(d),
-                    scale, work.query + offset, Int32(h), work.key + offset, Int32(h), 0, s, Int32(n)
-                )
-                Kernels.softmaxRows(s, rows: n, width: n)
-                blas.sgemm(
-                    BLAS.rowMajor, BLAS.noTrans, BLAS.noTrans, Int32(n), Int32(d), Int32(n),
-                    1, s, Int32(n), work.value + offset, Int32(h), 0, work.context + offset, Int32(h)
-                )
-            }
-            start += n
-        }
     }
 }

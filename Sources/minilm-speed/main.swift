@@ -2,8 +2,10 @@
 // ../shared/bench/minilm/bench_encode.py (same corpora, same points):
 //   short-b1 / long-b1   one embed([text]) call per text, cycling the corpus
 //   short-b32 / long-b32 embed(32 texts) per call
+//   --profile N          instead: CPU time and GFLOP/s of each encoder step per point,
+//                        over N calls (the source of bench/PROFILE.md's encoder section)
 // Usage: minilm-speed [--threads N] [--duration S] [--points short-b1,long-b32,...]
-//                     [--model-dir DIR] [--corpus-dir DIR]
+//                     [--profile N] [--model-dir DIR] [--corpus-dir DIR]
 import Foundation
 import MiniLM
 
@@ -34,10 +36,35 @@ func lines(_ name: String) throws -> [String] {
 
 let start = Date()
 let model = try MiniLMModel(directory: modelDir, threads: threads)
+print("blas \(try MiniLMModel.blasCore())")
 print("threads \(threads), load \(String(format: "%.3f", Date().timeIntervalSince(start))) s")
 let corpora = ["short": try lines("corpus_short.txt"), "long": try lines("corpus_long.txt")]
 
 let points = option("--points", "short-b1,short-b32,long-b1,long-b32").split(separator: ",").map(String.init)
+if let calls = Int(option("--profile", "")) {
+    for point in points {
+        let parts = point.split(separator: "-b")
+        guard parts.count == 2, let batch = Int(parts[1]), let corpus = corpora[String(parts[0])] else { fatalError("bad point \(point)") }
+        let profile = EncoderProfile()
+        model.profile(Array(corpus.prefix(batch)), onTeam: threads > 1, into: EncoderProfile())  // warm up
+        let tokens = corpus.prefix(batch).map { model.tokenize($0).count }.reduce(0, +)
+        for call in 0..<calls {
+            let texts = (0..<batch).map { corpus[(call * batch + $0) % corpus.count] }
+            model.profile(texts, onTeam: threads > 1, into: profile)
+        }
+        let total = profile.seconds.values.reduce(0, +)
+        print("PROFILE \(point) threads \(threads): \(calls) calls, ~\(tokens) tokens per call, \(String(format: "%.3f", total * 1000 / Double(calls))) ms CPU of part 0 per call")
+        for stage in EncoderProfile.Stage.allCases {
+            let seconds = profile.seconds[stage] ?? 0, flops = profile.flops[stage] ?? 0
+            print(String(
+                format: "PROFILE %@\t%@\t%.3f ms/call\t%.1f%%\t%@",
+                point, stage.rawValue, seconds * 1000 / Double(calls), 100 * seconds / max(total, 1e-12),
+                flops > 0 ? String(format: "%.1f GFLOP/s", flops / seconds / 1e9) : "-"
+            ))
+        }
+    }
+    exit(0)
+}
 for point in points {
     let parts = point.split(separator: "-b")
     guard parts.count == 2, let batch = Int(parts[1]), batch > 0 else { fatalError("bad point \(point)") }

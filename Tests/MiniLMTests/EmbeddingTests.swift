@@ -76,3 +76,44 @@ import Testing
         #expect(try MiniLMFixture.model.get().embed([]).isEmpty)
     }
 }
+
+/// The encoder split over a team of threads (``WorkerTeam``) computes what one thread does.
+@Suite struct TeamTests {
+    /// Loaded once: a model whose calls use two threads.
+    static let teamModel: Result<MiniLMModel, any Error> = Result {
+        try MiniLMModel(directory: MiniLMFixture.modelDirectory, threads: 2)
+    }
+
+    @Test func twoThreadsGiveWhatOneGives() throws {
+        let reference = try MiniLMFixture.reference.get()
+        let alone = try MiniLMFixture.model.get()
+        let team = try Self.teamModel.get()
+        let texts = reference.sentences.map(\.text)
+        let batch = try team.embed(texts)
+        let serial = try alone.embed(texts)
+        for (index, sentence) in reference.sentences.enumerated() {
+            let single = try team.embed([sentence.text])[0]
+            #expect(MiniLMFixture.maxAbsDiff(batch[index], serial[index]) <= 1e-6, "\(sentence.id) batch")
+            #expect(MiniLMFixture.maxAbsDiff(single, serial[index]) <= 1e-6, "\(sentence.id) alone")
+            #expect(MiniLMFixture.cosine(single, sentence.embedding) >= 0.9999, "\(sentence.id)")
+            #expect(MiniLMFixture.maxAbsDiff(single, sentence.embedding) <= 1e-4, "\(sentence.id)")
+        }
+    }
+
+    /// Calls that overlap the one holding the team run alone, and all agree.
+    @Test func concurrentCallsOnATeamModelAgree() throws {
+        let reference = try MiniLMFixture.reference.get()
+        let team = try Self.teamModel.get()
+        let texts = reference.sentences.prefix(6).map(\.text)
+        let expected = try MiniLMFixture.model.get().embed(texts)
+        let worst = Mutex<Float>(0)
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            for _ in 0..<3 {
+                guard let out = try? team.embed(texts) else { continue }
+                let diff = zip(out, expected).map { MiniLMFixture.maxAbsDiff($0, $1) }.max() ?? 1
+                worst.withLock { $0 = max($0, diff) }
+            }
+        }
+        #expect(worst.withLock { $0 } <= 1e-6)
+    }
+}

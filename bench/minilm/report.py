@@ -15,6 +15,9 @@ import re
 import statistics
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ort_report  # noqa: E402  (issue 14, target 1: the ONNX Runtime section)
+
 
 def read_tsv(path):
     if not os.path.exists(path):
@@ -111,9 +114,9 @@ def main() -> int:
 
     concs = sorted({k[2] for k in pts})
     L = []
-    L.append("# MiniLM benchmark: the default model (MiniLMService) through nginx, with the Python baseline")
+    L.append("# MiniLM benchmark: the default model (MiniLMService) through nginx, with the Python baseline and ONNX Runtime")
     L.append("")
-    L.append("Written by `bench/minilm.sh` (issue 6, item 4); raw data of this run: `%s` (not kept in git)." % meta.get("OUT", "?"))
+    L.append("Written by `bench/minilm.sh` (issue 6 item 4, issue 14 target 1); raw data of this run: `%s` in its OUT folder (not kept in git)." % os.path.basename(meta.get("OUT", "?").rstrip("/")))
     L.append("")
     bgs_all = [int(r["bg_busy_pct"]) for r in ours if r.get("bg_busy_pct", "").isdigit()]
     L.append("**Status:** one complete run of `bench/minilm.sh` (modes: batching off, on, on with two model slots; both texts, c = %s, the Python baseline in the same invocation). "
@@ -131,9 +134,9 @@ def main() -> int:
     L.append("| CPU | %s, %s cores (shared with other work: load %s at start, %s at end) |" % (meta.get("CPU", "?"), meta.get("NPROC", "?"), meta.get("LOAD_START", "?"), meta.get("LOAD_END", "?")))
     L.append("| memory / kernel | %.1f GiB / %s |" % (int(meta.get("MEM_TOTAL", "0")) / 1048576, meta.get("KERNEL", "?")))
     L.append("| software | %s; nginx %s (1 worker, upstream keepalive %s); %s |" % (meta.get("SWIFT_VERSION", "?"), meta.get("NGINX_VERSION", "?"), meta.get("KEEPALIVE", "?"), meta.get("WRK_VERSION", "?")))
-    L.append("| load | wrk -t1 -c{%s} -d%s per point (one run each, warm-up %s per server start), POST /infer `{\"text\": ...}`; short = %s words (fixture `typical_12w`, the seed's post.lua sentence), long = %s words (first text of corpus_long.txt) |" % (meta.get("CONCURRENCY"), meta.get("DURATION"), meta.get("WARMUP"), words.get("short", "?"), words.get("long", "?")))
-    L.append("| ours | `octoai fcgi` MiniLMService (OpenBLAS, 1 BLAS thread), octoai defaults; **off** = `--max-batch-size 1`, **on** = defaults (`--max-batch-size 32 --max-batch-delay-ms 2`)%s |" % ((" ; extra args `%s`" % meta["EXTRA_ARGS"]) if meta.get("EXTRA_ARGS") else ""))
-    L.append("| baseline | `%s`: sentence-transformers in-process `encode()` (torch threads %s, %s s per point, 1 rep) and the seed server (octoai-sdk 0.10.1; torch threads %s) under the same wrk script, same c and duration, 1 rep |" % (meta.get("BASELINE_SCRIPT", "?"), meta.get("PY_ENCODE_THREADS", "2"), meta.get("PY_ENCODE_DURATION", "?"), meta.get("PY_SEED_THREADS", "default")))
+    L.append("| load | wrk -t1 -c{%s} -d%s per point (one run each, warm-up %s per server start), POST /infer `{\"text\": ...}`; short = each request the next line of corpus_short.txt (%s words on average), long = the next of corpus_long.txt (%s words) |" % (meta.get("CONCURRENCY"), meta.get("DURATION"), meta.get("WARMUP"), words.get("short", "?"), words.get("long", "?")))
+    L.append("| ours | `octoai fcgi` MiniLMService (OpenBLAS kernels %s, 1 BLAS thread, the encoder's own 2-thread team per call), octoai defaults; **off** = `--max-batch-size 1`, **on** = defaults (`--max-batch-size 32 --max-batch-delay-ms 2`)%s |" % (meta.get("BLAS_CORE") or "?", (" ; extra args `%s`" % meta["EXTRA_ARGS"]) if meta.get("EXTRA_ARGS") else ""))
+    L.append("| baseline | `%s`: sentence-transformers in-process `encode()` (torch threads %s, %s s per point, 1 rep) and the seed server (octoai-sdk 0.10.1; torch threads %s) under the same wrk script, same c and duration, 1 rep |" % ("../shared/bench/minilm/" + os.path.basename(meta.get("BASELINE_SCRIPT", "run.sh")), meta.get("PY_ENCODE_THREADS", "2"), meta.get("PY_ENCODE_DURATION", "?"), meta.get("PY_SEED_THREADS", "default")))
     L.append("| total run time | %s s |" % meta.get("ELAPSED", "?"))
     L.append("")
     L.append("One request = one sentence, so sentences/s = requests/s. Errors = socket errors + non-2xx.")
@@ -156,7 +159,7 @@ def main() -> int:
                     ratio(float(r["rps"]), s[0] if s else None), ratio(s[1] if s else None, float(r["p50_ms"]))))
     L.append("")
     L.append("Seed columns: the seed setting with the highest req/s at that c (torch threads %s), all settings below. "
-             "The seed's wrk script posts only the short sentence, so long-text rows have no seed figures. Seed errors: %s." % (
+             "The seed's wrk script posts one fixed short sentence (fixture typical_12w, 15 tokens), ours the lines of corpus_short.txt (about as long), and no long text, so long-text rows have no seed figures. Seed errors: %s." % (
         "/".join(sorted({v[3] for v in seed.values()})) or "n/a",
         ", ".join("c=%d: %d" % (c, n) for c, n in sorted(seed_err.items())) or "n/a"))
     if seed_by:
@@ -257,6 +260,7 @@ def main() -> int:
     L.append("| RSS with the model loaded < 150 MB, whole backend | after the load (weights resident), max over modes: sum of VmRSS %s MiB = %s MB, sum of PSS %s MiB (all octoai processes: supervisor, model owner, responders; RSS per mode: %s). As wrk stops, with up to %d calls still in flight and their batches' scratch live: max %s MB | %s |" % (fnum(rss_max), fnum(rss_mb), fnum(pss_max), per_mode, cmax, fnum(flying_mb), v4))
     L.append("| time to RUNNING < 2 s | median %s ms (exec -> /healthcheck 200 through nginx) | %s |" % (fnum(med_start, "%.0f"), verdict(t5)))
     L.append("")
+    L.extend(ort_report.section(out, sps, p50, rss_mb, flying_mb, med_start, checks))
     L.append("## Notes (computed from this run)")
     L.append("")
     on1, off1 = p50("batch", "short", 1), p50("nobatch", "short", 1)
