@@ -56,6 +56,7 @@ def check_schema(files):
 
 
 def check_agreement(docs, octoai):
+    """The pod: octoai's flags, the socket, nginx's config, port and probes."""
     by_kind = {d["kind"]: d for ds in docs.values() for d in ds}
     nginx = open(NGINX_CONF).read()
     configmap = by_kind["ConfigMap"]
@@ -89,6 +90,14 @@ def check_agreement(docs, octoai):
     check("readiness probes /healthcheck on that port", ready["path"] == "/healthcheck" and ready["port"] in ("http", listen), ready)
     check("liveness probes / (answers in every state)", live["path"] == "/" and live["port"] in ("http", listen), live)
     check("no startup-blind liveness on /healthcheck", all(c.get("livenessProbe", {}).get("httpGet", {}).get("path") != "/healthcheck" for c in spec["containers"]))
+    check_lifecycle(spec, octo, web, listen, pod)
+    check_objects(by_kind, deployment, pod, listen)
+
+
+def check_lifecycle(spec, octo, web, listen, pod):
+    """Drain timing, the replica name, the model volume, metrics and resources."""
+    args = octo["args"]
+    mounts = lambda c: {m["mountPath"]: m["name"] for m in c.get("volumeMounts", [])}
     drain = float(flag(args, "--drain-timeout") or 30)
     sleep = max(float(c["lifecycle"]["preStop"]["exec"]["command"][1]) for c in [octo] if c.get("lifecycle"))
     grace = spec["terminationGracePeriodSeconds"]
@@ -109,6 +118,10 @@ def check_agreement(docs, octoai):
           and notes.get("prometheus.io/path") == "/metrics" and int(notes.get("prometheus.io/port")) == listen, notes)
     requests = octo["resources"]["requests"]
     check("octoai requests cpu and memory (HPA needs the cpu request)", "cpu" in requests and "memory" in requests, requests)
+
+
+def check_objects(by_kind, deployment, pod, listen):
+    """The Service, PodDisruptionBudget and HorizontalPodAutoscaler find the pods."""
     labels = pod["metadata"]["labels"]
     matches = lambda selector: all(labels.get(k) == v for k, v in selector.items())
     service, pdb, hpa = by_kind["Service"], by_kind["PodDisruptionBudget"], by_kind["HorizontalPodAutoscaler"]
