@@ -15,8 +15,8 @@ import Glibc
         return String(log[range.upperBound...].prefix { $0.isNumber })
     }
 
-    @Test(arguments: NginxConfig.TransportKind.allCases)
-    func tcpBackendReloadsUnderLoadLosingNothing(transport: NginxConfig.TransportKind) throws {
+    @Test(arguments: TransportKind.allCases)
+    func tcpBackendReloadsUnderLoadLosingNothing(transport: TransportKind) throws {
         var options = Stack.Options()
         options.tcp = true
         options.transport = transport

@@ -23,7 +23,7 @@ import Testing
     }
 
     @Test func replicasStepAsideOnErrorsAnd503WithinBoundedTries() throws {
-        for transport in NginxConfig.TransportKind.allCases {
+        for transport in TransportKind.allCases {
             var config = NginxConfig.production
             config.transport = transport
             config.upstream = "192.0.2.11:9000"

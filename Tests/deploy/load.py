@@ -2,7 +2,8 @@
 """Steady load for the multi-host test: CLIENTS threads, each on a new connection
 per request (as the Swift tests' LoadGenerator, so no answer is lost to a kept
 connection nginx closes on reload), send POST /infer to nginx back to back until the stop file exists or
-LIMIT seconds pass. SIGUSR1 starts a new phase. Writes a JSON summary to OUT: sent,
+LIMIT seconds pass; STOP_FILE.ready appears after the first 20 answers. SIGUSR1
+starts a new phase. Writes a JSON summary to OUT: sent,
 ok, failed, the first failures, and per phase how many answers each replica
 (OCTOAI_REPLICA_NAME) gave.
 
@@ -56,6 +57,8 @@ def client():
             totals["sent"] += 1
             if outcome is None:
                 totals["ok"] += 1
+                if totals["ok"] == 20:  # the script starts its events once the load flows
+                    open(stop_file + ".ready", "w").close()
                 phase = phases[-1]
                 phase[name or "?"] = phase.get(name or "?", 0) + 1
             else:

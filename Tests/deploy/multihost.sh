@@ -104,6 +104,7 @@ ip netns exec "$edge" setsid python3 "$here/load.py" 127.0.0.1 8080 "$work/load.
 load=$!
 groups+=("$load")
 phase() { log "phase: $1"; kill -USR1 "$load"; }
+wait_for 30 "the load to flow" test -e "$work/stop.ready"
 sleep 1.5
 
 phase "kill -9 of replica 1's process tree"
