@@ -7,7 +7,8 @@ import Glibc
 /// comes up beside the serving one, on a new socket; once its model is loaded the
 /// new socket is renamed over the package path (atomically: nginx's next connect
 /// reaches the new generation), and the old generation drains and exits. If the
-/// new model fails to load, the old generation keeps serving.
+/// new model fails to load, the old generation keeps serving. A `--listen` port
+/// cannot be renamed over: Supervisor+TCPReload.swift keeps it open instead.
 extension Supervisor {
     func beginReload() {
         guard shutdown == nil else { return }
