@@ -2,7 +2,7 @@
 # nginx included, so one image runs both containers of deploy/kubernetes/deployment.yaml.
 #
 #   docker build -t octoai-fcgi .
-#   docker run --rm -p 8080:80 octoai-fcgi sh -c 'octoai store-assets && octoai run --port 80'   # a quick try
+#   docker run --rm -p 9000:9000 octoai-fcgi    # a replica on TCP 9000 for your nginx (deploy/nginx-replicas.conf)
 #
 # Every package is installed by scripts/install-deploy-deps.sh, the script the test suite
 # runs (through scripts/install-deps.sh), so its package lists are installed and used on
@@ -31,6 +31,7 @@ RUN useradd --system --uid 10001 --user-group --home-dir /nonexistent --shell /u
     && chown octoai:octoai /octoai/cache
 ENV OCTOAI_VOLUME_PATH=/octoai/cache
 USER 10001
-# A replica for a remote nginx (deploy/nginx-replicas.conf); Kubernetes overrides it.
+# A replica for a remote nginx (deploy/nginx-replicas.conf): the model into the volume
+# (once; mount one at /octoai/cache to keep it), then the backend. Kubernetes overrides it.
 EXPOSE 9000
-CMD ["octoai", "fcgi", "--listen", "0.0.0.0:9000"]
+CMD ["sh", "-c", "octoai store-assets && exec octoai fcgi --listen 0.0.0.0:9000"]
