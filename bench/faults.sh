@@ -26,6 +26,7 @@ what = {
     "kill-9-replica (1 of 3)": "`kill -9` of one replica of 3 behind one nginx (`deploy/nginx-replicas.conf` shape)",
     "tcp-reload-x2 (fastcgi)": "SIGHUP, then `octoai reload --listen`, of a TCP (`--listen`) FastCGI backend",
     "tcp-reload-x2 (scgi)": "SIGHUP, then `octoai reload --listen`, of a TCP (`--listen`) SCGI backend",
+    "tcp-reload-sync": "SIGHUP to a TCP backend in sync mode (the new responders answer 503 while their 1 s setup() runs: the port keeps them out until then)",
     "run-sighup": "SIGHUP to `octoai run` (reloads its backend and its nginx)",
     "multihost (kill -9, reload, SIGTERM+restart, +1 replica)": "3 replicas on 3 test hosts (network namespaces, 198.18.0.0/24) behind nginx on an edge host: `kill -9` of one's process tree, `octoai reload --listen` of another, SIGTERM + restart of the third, a fourth added by `nginx -s reload` (`Tests/deploy/multihost.sh`)",
 }
@@ -33,7 +34,7 @@ rule = {
     "sighup-x2": "0 failed", "nginx-reload-x2": "0 failed", "kill-9-responder": "0 failed",
     "kill-9-owner": "only 503 JSON (in flight, then `{\"status\": ...}` until RUNNING again), no hang",
     "kill-9-replica (1 of 3)": "only 503 JSON, no hang; the rest go to the other replicas",
-    "tcp-reload-x2 (fastcgi)": "0 failed", "tcp-reload-x2 (scgi)": "0 failed", "run-sighup": "0 failed",
+    "tcp-reload-x2 (fastcgi)": "0 failed", "tcp-reload-x2 (scgi)": "0 failed", "tcp-reload-sync": "0 failed", "run-sighup": "0 failed",
     "multihost (kill -9, reload, SIGTERM+restart, +1 replica)": "0 failed; replicas 2, 3, 4 all answer after the last event",
 }
 print("## Fault tests under load (issue 5)")

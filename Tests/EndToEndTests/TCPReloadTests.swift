@@ -42,13 +42,33 @@ import Glibc
         usleep(300_000)
         let result = load.stop()
         print("fault-test tcp-reload-x2 (\(transport)): \(result.ok) ok, \(result.failures.count) failed")
-        #expect(result.failures.isEmpty, "\(result.failures.count) failed of \(result.ok + result.failures.count): \(result.failures.prefix(5))")
+        #expect(result.failures.count == 0, "\(result.failures.count) failed of \(result.ok + result.failures.count): \(result.failures.prefix(5))")
         #expect(result.ok > 50)
         #expect(!stack.log.contains("reload failed"), "\(stack.log)")
         #expect(stack.pids(titled: "octoai: model-owner") != [firstOwner])
         #expect(try stack.client.get("/healthcheck").status == 200)
         stack.stop()
         #expect(!FileManager.default.fileExists(atPath: pidFile), "the pid file outlived the backend")
+    }
+
+    /// Sync mode: the new generation's responders listen (and answer 503) while their
+    /// `setup()` runs; the port must keep giving connections to the old ones until then.
+    @Test func tcpSyncModeReloadKeepsThePortOnTheOldGenerationWhileTheNewLoads() throws {
+        var options = Stack.Options()
+        options.tcp = true
+        options.arguments += ["--async-enable", "false"]
+        options.environment["SETUP_SECONDS"] = "1"
+        let stack = try Stack(options)
+        defer { stack.stop() }
+        let load = LoadGenerator(port: stack.port)
+        usleep(300_000)
+        kill(stack.backend.processIdentifier, SIGHUP)
+        try stack.waitFor("generation 2 to serve") { stack.log.contains("reload: generation 2 is serving") }
+        usleep(800_000)
+        let result = load.stop()
+        print("fault-test tcp-reload-sync: \(result.ok) ok, \(result.failures.count) failed")
+        #expect(result.failures.count == 0, "\(result.failures.count) failed of \(result.ok + result.failures.count): \(result.failures.prefix(5))")
+        #expect(result.ok > 50)
     }
 
     @Test func reloadRefusesAPidFileThatNamesNoSupervisor() throws {
