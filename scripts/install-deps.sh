@@ -17,3 +17,4 @@ fi
 python3 -c 'import openapi_spec_validator' 2>/dev/null || python3 -m pip install -q openapi-spec-validator
 command -v swift >/dev/null || { echo "swift is not on PATH: install Swift 6 from swift.org first" >&2; exit 1; }
 bash "$(dirname "$0")/install-python-deps.sh"
+bash "$(dirname "$0")/install-deploy-deps.sh"

@@ -62,7 +62,7 @@ package struct NginxConfig: Sendable {
     package func render() throws -> String {
         let template = try MustacheTemplate(string: NginxConfig.template)
         var values: [String: Any] = [
-            "listen": listen, "upstream": upstream, "upstreams": [upstream] + replicas, "replicated": !replicas.isEmpty, "workerProcesses": workerProcesses, "keepalive": keepalive,
+            "listen": listen, "upstream": upstream, "upstreams": [upstream] + replicas, "replicated": !replicas.isEmpty, "tries": replicas.isEmpty ? 2 : min(3, 1 + replicas.count), "workerProcesses": workerProcesses, "keepalive": keepalive,
             "maxBodySize": "\(maxBodySize / 1024)k", "keepaliveTimeout": "\(keepaliveTimeout)s",
         ]
         if let privatePrefix { values["private"] = ["prefix": privatePrefix] }
@@ -122,11 +122,22 @@ package struct NginxConfig: Sendable {
                 # The socket `octoai {{#fastcgi}}fcgi{{/fastcgi}}{{#scgi}}scgi{{/scgi}} --socket` binds. It must be connectable by
                 # nginx's user: `--socket-mode 0660` with nginx in the socket's group, or 0666.
                 {{#replicated}}
-                # Several replicas: a replica that refuses or breaks a connection is left
-                # alone for 5 s and the request goes to the next one.
+                # Several replicas (`octoai {{#fastcgi}}fcgi{{/fastcgi}}{{#scgi}}scgi{{/scgi}} --listen HOST:PORT` on each host; render this
+                # with `octoai nginx-config --upstream HOST:PORT --replica HOST:PORT ...`).
+                # A request goes to the next replica when one refuses or breaks the
+                # connection (down, killed, draining: its port no longer accepts) or
+                # answers 503 (loading, model owner restarting, draining, overloaded); see
+                # {{{pass}}}_next_upstream below. Each of those counts as a failure: after
+                # max_fails of them within fail_timeout the replica is skipped for
+                # fail_timeout, then tried again with one request (which moves on if it
+                # fails). Open-source nginx has no active health check: /healthcheck (200
+                # only in RUNNING) is for a load balancer or Kubernetes in front; nginx
+                # learns the same from the answers. If every replica is skipped at once,
+                # nginx answers 502 JSON with Retry-After: 1 until fail_timeout passes, so
+                # keep fail_timeout short.
                 {{/replicated}}
                 {{#upstreams}}
-                server {{{.}}}{{#replicated}} max_fails=1 fail_timeout=5s{{/replicated}}{{^replicated}} max_fails=0{{/replicated}};
+                server {{{.}}}{{#replicated}} max_fails=2 fail_timeout=2s{{/replicated}}{{^replicated}} max_fails=0{{/replicated}};
                 {{/upstreams}}
                 {{^replicated}}
                 # The same socket again, used only to retry a request whose responder
@@ -223,8 +234,13 @@ package struct NginxConfig: Sendable {
                     # no side effects, so running it twice beats losing it. Only within
                     # 10 s, so a slow model is never run again after a read timeout. A
                     # service with side effects should drop non_idempotent.
-                    {{{pass}}}_next_upstream error timeout non_idempotent;
-                    {{{pass}}}_next_upstream_tries 2;
+                    {{#replicated}}
+                    # With replicas, a 503 (not RUNNING, draining, overloaded) also moves the
+                    # request to the next replica, at most {{{tries}}} tries in all. Drop http_503
+                    # to hand replicas' 503s to the client instead.
+                    {{/replicated}}
+                    {{{pass}}}_next_upstream error timeout {{#replicated}}http_503 {{/replicated}}non_idempotent;
+                    {{{pass}}}_next_upstream_tries {{{tries}}};
                     {{{pass}}}_next_upstream_timeout 10s;
                     # A client that goes away makes nginx close its request's upstream
                     # connection ({{{pass}}}_ignore_client_abort off, the default): octoai

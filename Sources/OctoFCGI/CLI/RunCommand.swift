@@ -4,7 +4,7 @@ import Foundation
 import Glibc
 
 /// `octoai run`: nginx and the FastCGI backend together, in the foreground, for
-/// a person trying a service. Ctrl-C or SIGTERM stops both.
+/// a person trying a service. Ctrl-C or SIGTERM stops both; SIGHUP reloads both.
 struct RunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run", abstract: "Serve over HTTP on 127.0.0.1:PORT: a private nginx in front of `octoai fcgi`.")
@@ -78,8 +78,8 @@ struct RunCommand: ParsableCommand {
     }
 }
 
-/// Two foreground processes that live and die together: a signal stops both,
-/// and either one exiting stops the other.
+/// Two foreground processes that live and die together: SIGTERM or SIGINT stops
+/// both, SIGHUP reloads both, and either one exiting stops the other.
 struct ForegroundPair {
     let first: pid_t
     let second: pid_t
@@ -99,6 +99,12 @@ struct ForegroundPair {
             if sig == SIGTERM || sig == SIGINT, !stopping {
                 stopping = true
                 stopAll(alive)
+            }
+            // Reload both: octoai brings up a new generation before the old one drains,
+            // nginx re-reads its config with new workers beside the old ones.
+            if sig == SIGHUP, !stopping {
+                Logger.cli.info("SIGHUP: reloading nginx and octoai fcgi")
+                for pid in alive { kill(pid, SIGHUP) }
             }
             var status: Int32 = 0
             while case let pid = waitpid(-1, &status, WNOHANG), pid > 0 {

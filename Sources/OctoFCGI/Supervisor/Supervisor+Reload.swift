@@ -7,7 +7,8 @@ import Glibc
 /// comes up beside the serving one, on a new socket; once its model is loaded the
 /// new socket is renamed over the package path (atomically: nginx's next connect
 /// reaches the new generation), and the old generation drains and exits. If the
-/// new model fails to load, the old generation keeps serving.
+/// new model fails to load, the old generation keeps serving. A `--listen` port
+/// cannot be renamed over: Supervisor+TCPReload.swift keeps it open instead.
 extension Supervisor {
     func beginReload() {
         guard shutdown == nil else { return }
@@ -15,20 +16,23 @@ extension Supervisor {
             logger.warning("SIGHUP: a reload is already in progress")
             return
         }
-        guard case let .unix(path, mode) = config.endpoint else {
-            logger.warning("SIGHUP: reload needs a Unix socket (--socket); restart a --listen backend instead")
-            return
-        }
         let next = generation + 1
-        let temporary = path + ".reload"
+        var temporary = ""
         do {
-            listeners[next] = Descriptor.moveHigh(try UnixSocket.listen(path: temporary, mode: mode_t(mode)))
-            if let group = config.socketGroup { try UnixSocket.setGroup(path: temporary, name: group) }
+            switch config.endpoint {
+            case let .unix(path, mode):
+                temporary = path + ".reload"
+                listeners[next] = Descriptor.moveHigh(try UnixSocket.listen(path: temporary, mode: mode_t(mode)))
+                if let group = config.socketGroup { try UnixSocket.setGroup(path: temporary, name: group) }
+            case .tcp:
+                try openTCPReloadListener(for: next)
+            }
         } catch {
             logger.error("reload failed: \(String(describing: error)); generation \(generation) keeps serving")
             return
         }
         reload = (next, temporary)
+        notifier?.reloadBegan(generation: next)
         logger.info("reload: starting generation \(next) beside generation \(generation)")
         if config.asyncEnable {
             startChild(.modelOwner, index: 0, generation: next)
@@ -54,9 +58,14 @@ extension Supervisor {
     }
 
     func completeReload() {
-        guard let reload, case let .unix(path, _) = config.endpoint else { return }
-        guard rename(reload.path, path) == 0 else {
-            abortReload("cannot move the new socket into place: \(String(cString: strerror(errno)))")
+        guard let reload else { return }
+        if case let .unix(path, _) = config.endpoint {
+            guard rename(reload.path, path) == 0 else {
+                abortReload("cannot move the new socket into place: \(String(cString: strerror(errno)))")
+                return
+            }
+        } else if let failure = switchTCPListener(to: reload.generation) {
+            abortReload("cannot switch the port to the new listener: \(failure)")
             return
         }
         let old = generation
@@ -70,6 +79,7 @@ extension Supervisor {
         logger.info("reload: generation \(generation) is serving; generation \(old) drains")
         Counter(label: MetricName.reloads).increment()
         updateReadiness()
+        notifier?.reloadEnded(serving: generation, state: state)
     }
 
     /// Stops the coming generation; the serving one is untouched.
@@ -78,8 +88,9 @@ extension Supervisor {
         logger.error("reload failed (\(reason)); generation \(generation) keeps serving")
         for child in children.values where child.generation == reload.generation { kill(child.pid, SIGKILL) }
         if let listener = listeners.removeValue(forKey: reload.generation) { close(listener) }
-        unlink(reload.path)
+        if !reload.path.isEmpty { unlink(reload.path) }
         self.reload = nil
+        notifier?.reloadEnded(serving: generation, state: state)
     }
 
     /// Stops the old generation accepting and lets its responders drain.

@@ -41,12 +41,15 @@ package final class Supervisor {
     var responderBackoff = Backoff()
     var setupFailures = 0
     var shutdown: (exitCode: Int32, deadline: UInt64, ownerSignalled: Bool)?
+    /// systemd's `Type=notify` readiness protocol, when started with `NOTIFY_SOCKET`.
+    let notifier = SystemdNotifier()
 
     var state: LifecycleState = .uninitialized {
         didSet {
             guard state != oldValue else { return }
             status.state = state
             logger.info("status: \(oldValue.name) -> \(state.name)")
+            notifier?.stateChanged(to: state)
         }
     }
 
@@ -98,6 +101,7 @@ package final class Supervisor {
         case let .tcp(host, port):
             listeners[generation] = Descriptor.moveHigh(try UnixSocket.listenTCP(host: host, port: port))
             logger.info("listening on \(host):\(port) (\(config.transport))")
+            try? "\(getpid())\n".write(toFile: endpointPidFile, atomically: true, encoding: .utf8)
         }
     }
 
@@ -130,8 +134,10 @@ package final class Supervisor {
         if case let .unix(path, _) = config.endpoint {
             unlink(path)
             unlink(Supervisor.pidFile(socket: path))
+        } else {
+            unlink(endpointPidFile)
         }
-        if let reload { unlink(reload.path) }
+        if let reload, !reload.path.isEmpty { unlink(reload.path) }
         if let python = config.python { try? FileManager.default.removeItem(atPath: python.hostDirectory) }
         if let names = try? FileManager.default.contentsOfDirectory(atPath: runtimeDirectory) {
             for name in names { unlink(runtimeDirectory + "/" + name) }
