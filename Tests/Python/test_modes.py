@@ -107,7 +107,7 @@ def test_prints_during_import_go_to_stderr(tmp_path):
 def test_bad_services_are_one_line_errors(tmp_path, args, message):
     done = run_host([*args, "describe", "--output", str(tmp_path / "d.json")], cwd=BAD)
     assert done.returncode == 1
-    lines = [line for line in done.stderr.splitlines() if line.startswith("octoai: ")]
+    lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(message), done.stderr
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "d.json").exists()

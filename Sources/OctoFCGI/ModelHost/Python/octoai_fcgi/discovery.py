@@ -94,8 +94,10 @@ def import_module(spec: str):
         raise HostError(f"importing module '{spec}' failed: {_one_line(e)}{_where(e)}") from e
 
 
-def find_class(module, module_name: str, class_name: Optional[str]) -> type:
-    """The seed's rule: the named class, else the last (in name order) whose direct base is Service."""
+def find_class(module, module_name: str, class_name: Optional[str]):
+    """The seed's rule: the named class, else the last (in name order) whose direct base is Service.
+
+    Returns it and the module's service classes."""
     candidates = [
         name
         for name, cls in inspect.getmembers(module, inspect.isclass)
@@ -106,13 +108,10 @@ def find_class(module, module_name: str, class_name: Optional[str]) -> type:
         if not inspect.isclass(cls):
             known = ", ".join(candidates) or "none"
             raise HostError(f"module '{module_name}' has no class '{class_name}' (service classes there: {known})")
-        return cls
+        return cls, candidates
     if not candidates:
         raise HostError(f"module '{module_name}' contains no classes extending base 'octoai.service.Service'")
-    if len(candidates) > 1:
-        _LOG.info("module '%s' has several service classes (%s); using %s as octoai-sdk does (--service-class picks another)",
-                  module_name, ", ".join(candidates), candidates[-1])
-    return getattr(module, candidates[-1])
+    return getattr(module, candidates[-1]), candidates
 
 
 def component_prefix(path: str) -> str:
@@ -128,8 +127,7 @@ def load(module_name: str, class_name: Optional[str]) -> ServiceInfo:
                                 inspect_input_types, inspect_output_types)
 
     module = import_module(module_name)
-    cls = find_class(module, module_name, class_name)
-    _LOG.info("using service %s.%s", module_name, cls.__name__)
+    cls, candidates = find_class(module, module_name, class_name)
     try:
         service = cls()
     except BaseException as e:
@@ -139,6 +137,10 @@ def load(module_name: str, class_name: Optional[str]) -> ServiceInfo:
     except BaseException as e:
         raise HostError(f"{cls.__name__} cannot be served by octoai-sdk: {_one_line(e)}") from e
 
+    # Said once the service is known to be servable: an error stays the only line on stderr.
+    if class_name is None and len(candidates) > 1:
+        _LOG.info("module '%s' has several service classes (%s): %s, as octoai-sdk picks (--service-class picks another)",
+                  module_name, ", ".join(candidates), cls.__name__)
     endpoints = [Endpoint("/infer", "infer", service.infer, False, "", inspect_input_types(service.infer),
                           inspect_output_types(service.infer))]
     for name, (method, path) in find_additional_endpoints(service).items():
