@@ -30,7 +30,7 @@
 #   VOLUME [$REPO/.build-cache]  (holds minilm/; `octoai store-assets` fills it when missing)
 #   PORT [18390]    our nginx;  PY_PORT [18391] the seed server
 #   BASELINE [1]    0 = skip the Python baseline (ratios then say n/a)
-#   BASELINE_SCRIPT [/work/shared/bench/minilm/run.sh, else $REPO/../shared/bench/minilm/run.sh]
+#   BASELINE_SCRIPT [$REPO/../shared/bench/minilm/run.sh]
 #   PY_ENCODE_DURATION [5]  PY_QUIET_WAIT [5]  (run.sh's ENCODE_DURATION / QUIET_WAIT)
 #   PY_ENCODE_THREADS ["2 1"]  PY_SEED_THREADS ["default 1"]  (run.sh's ENCODE_THREADS / SEED_THREADS; the report
 #                   compares against the BEST Python figure over these settings: torch with 2 threads
@@ -56,8 +56,7 @@ PORT=${PORT:-18390}
 PY_PORT=${PY_PORT:-18391}
 BASELINE=${BASELINE:-1}
 if [ -z "${BASELINE_SCRIPT:-}" ]; then
-  BASELINE_SCRIPT=/work/shared/bench/minilm/run.sh
-  [ -f "$BASELINE_SCRIPT" ] || BASELINE_SCRIPT=$REPO/../shared/bench/minilm/run.sh
+  BASELINE_SCRIPT=$REPO/../shared/bench/minilm/run.sh
 fi
 PY_ENCODE_DURATION=${PY_ENCODE_DURATION:-5}
 PY_QUIET_WAIT=${PY_QUIET_WAIT:-5}
@@ -149,7 +148,7 @@ if [ "$BASELINE" = 1 ]; then
   [ -f "$BASELINE_SCRIPT" ] || die "no $BASELINE_SCRIPT (BASELINE=0 skips it)"
   BASELINE_DIR=$(cd "$(dirname "$BASELINE_SCRIPT")" && pwd)
 else
-  BASELINE_DIR=/work/shared/bench/minilm
+  BASELINE_DIR=$REPO/../shared/bench/minilm
 fi
 FIXTURE=${FIXTURE:-$BASELINE_DIR/../../fixtures/minilm-reference.json}
 
