@@ -32,17 +32,9 @@ import Glibc
             let name = unit.replacingOccurrences(of: "@.service", with: "@9000.service")
             try text.replacingOccurrences(of: "/usr/local/bin/octoai", with: Stack.executable).write(toFile: directory + "/" + name, atomically: true, encoding: .utf8)
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: analyze)
-        process.arguments = ["verify", "--man=no", directory + "/octoai.service", directory + "/octoai-replica@9000.service"]
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(text)")
+        let (status, text) = try Shell.run(
+            analyze, ["verify", "--man=no", directory + "/octoai.service", directory + "/octoai-replica@9000.service"], in: directory)
+        #expect(status == 0, "\(text)")
         #expect(!text.contains("octoai"), "systemd-analyze had something to say:\n\(text)")
     }
 
