@@ -14,7 +14,9 @@ import Testing
         defer { stack.stop() }
         let client = stack.client
         // The model is busy with this one; what comes next waits in the owner's queue.
-        let busy = BackgroundRequest { try client.post("/infer", json: #"{"prompt":"sleep:2"}"#) }
+        // Long enough that four more connections through nginx are queued behind it
+        // on a saturated machine (CI once needed more than 2 s for them).
+        let busy = BackgroundRequest { try client.post("/infer", json: #"{"prompt":"sleep:8"}"#) }
         try stack.waitFor("the busy call to start") { try stack.metric("octoai_in_flight") == 2 }
         let abandoned = try (0..<4).map { i in try AbandonedRequest(port: stack.port, path: "/infer", json: #"{"prompt":"gone \#(i)"}"#) }
         try stack.waitFor("four calls queued behind it") { try stack.metric("octoai_queue_depth") == 4 }
