@@ -43,8 +43,35 @@ public struct EchoService: Service {
         public var filename: String
     }
 
+    @Schema
+    public struct StreamInput: Codable, Sendable {
+        /// The text whose `/infer` answer is streamed, one character per event. `boom` fails after the first.
+        public var prompt: String
+        /// As for `/infer`.
+        public var max_tokens: Int = 16
+        /// Milliseconds between two events (at most 5000).
+        public var delay_ms: Int = 0
+    }
+
+    /// One event of `/stream`.
+    public struct Token: Codable, Sendable, Equatable {
+        public var token: String
+    }
+
     public static var endpoints: [Endpoint<EchoService>] {
-        [.post("/tokenize", EchoService.tokenize), .form("/upload", EchoService.upload)]
+        [.post("/tokenize", EchoService.tokenize), .form("/upload", EchoService.upload), .stream("/stream", EchoService.stream)]
+    }
+
+    /// `POST /stream`: the characters of the `/infer` answer, one event each,
+    /// `delay_ms` apart (CONTRACT §6).
+    public func stream(_ input: StreamInput, _ tokens: StreamSink<Token>) throws {
+        let answer = Self.reversedPrefix(input.prompt, maxTokens: input.max_tokens)
+        let delay = Double(min(max(input.delay_ms, 0), 5000)) / 1000
+        for (index, character) in answer.unicodeScalars.enumerated() {
+            if index > 0, delay > 0 { Thread.sleep(forTimeInterval: delay) }
+            try tokens.yield(Token(token: String(character)))
+            if input.prompt == "boom" { throw EchoBoom() }
+        }
     }
 
     public init() {}

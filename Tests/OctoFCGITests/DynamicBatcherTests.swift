@@ -153,6 +153,7 @@ extension DynamicBatcher<Int> {
         results.map {
             switch $0 {
             case let .output(json, _): String(decoding: json, as: UTF8.self)
+            case .streamEnd: "end"
             case let .error(status, detail, _): "\(status) \(detail)"
             }
         }

@@ -5,12 +5,21 @@ package struct HTTPResponse: Sendable {
     package var headers: [(String, String)]
     package var contentType: String
     package var body: [UInt8]
+    /// A body written as it is produced (then ``body`` is empty and the head has
+    /// no `Content-Length`), or nil.
+    package var stream: ResponseStream?
 
     package init(status: Int, contentType: String = "application/json", headers: [(String, String)] = [], body: [UInt8]) {
         self.status = status
         self.contentType = contentType
         self.headers = headers
         self.body = body
+    }
+
+    /// A streamed answer: the head now, then whatever `stream` writes.
+    package init(status: Int, contentType: String, headers: [(String, String)], stream: ResponseStream) {
+        self.init(status: status, contentType: contentType, headers: headers + [("X-Accel-Buffering", "no")], body: [])
+        self.stream = stream
     }
 
     /// A JSON answer.
@@ -40,9 +49,12 @@ package struct HTTPResponse: Sendable {
         head.append(contentsOf: HTTPResponse.reason(status).utf8)
         head.append(contentsOf: "\r\nContent-Type: ".utf8)
         head.append(contentsOf: contentType.utf8)
-        head.append(contentsOf: "\r\nContent-Length: ".utf8)
-        HTTPResponse.appendDecimal(body.count, to: &head)
         head.append(contentsOf: "\r\n".utf8)
+        if stream == nil {
+            head.append(contentsOf: "Content-Length: ".utf8)
+            HTTPResponse.appendDecimal(body.count, to: &head)
+            head.append(contentsOf: "\r\n".utf8)
+        }
         for (name, value) in headers { HTTPResponse.appendHeader(name, value, to: &head) }
         for (name, value) in extraHeaders { HTTPResponse.appendHeader(name, value, to: &head) }
         head.append(contentsOf: "\r\n".utf8)

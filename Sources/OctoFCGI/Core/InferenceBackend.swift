@@ -10,6 +10,11 @@ package protocol InferenceBackend: Sendable {
     /// the call wait (a queue, a busy model) drops it, unrun, if `client` hangs up
     /// first (the client went away), and answers ``HTTPResponse/clientClosedRequest``.
     func call(endpoint: Int, input: InferenceInput, client: ClientConnection?) -> InferenceOutcome
+
+    /// Starts streaming endpoint `endpoint` on `input` and waits until it has
+    /// started (or was refused): the caller then reads its items. A client gone
+    /// before it started drops it, as for ``call(endpoint:input:client:)``.
+    func stream(endpoint: Int, input: InferenceInput, client: ClientConnection?) -> StreamStart
 }
 
 /// A request body once the responder has validated it, in the form the model's

@@ -113,13 +113,23 @@ package final class FastCGITransport: Transport {
         let envp = request.envp
         let head = CGIRequestHead(headerCount: Self.headerCount(envp)) { name in FCGX_GetParam(name, envp).map { String(cString: $0) } }
         let input = request.in
-        let bytes = RequestCycle.answer(
+        let answer = RequestCycle.answer(
             head, limits: limits, receivedAt: receivedAt, client: ClientConnection(fd: request.ipcFd),
             discardBody: { discardInput(input) }, readBody: { readBody(input, expected: head.contentLength) }, handler: handler)
+        let out = request.out
+        _ = Self.put(answer.bytes, out)
+        guard let stream = answer.stream else { return }
+        // Each piece of a streamed answer leaves libfcgi's buffer at once (as a
+        // FastCGI STDOUT record); a write that fails means nginx, so the client, is gone.
+        guard FCGX_FFlush(out) == 0 else { return }
+        stream.produce { bytes in Self.put(bytes, out) && FCGX_FFlush(out) == 0 }
+    }
+
+    /// Appends `bytes` to libfcgi's output buffer (which writes it out when full).
+    private static func put(_ bytes: [UInt8], _ out: UnsafeMutablePointer<FCGX_Stream>?) -> Bool {
         bytes.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
-                _ = FCGX_PutStr($0, Int32(buffer.count), request.out)
-            }
+            guard let base = buffer.baseAddress else { return true }
+            return base.withMemoryRebound(to: CChar.self, capacity: buffer.count) { FCGX_PutStr($0, Int32(buffer.count), out) } == Int32(buffer.count)
         }
     }
 

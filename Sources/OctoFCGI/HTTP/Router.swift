@@ -44,6 +44,7 @@ package final class Router: Sendable {
     let limits: ContentLimits
     /// Where answers are counted (swift-metrics; a no-op until a backend is bootstrapped).
     let requestMetrics: RequestMetrics
+    let streamMetrics = EventStream.Metrics()
 
     /// `document` is the OpenAPI document to serve (nil: the one derived from
     /// `api`'s Swift types). `docs: false` leaves `/docs` out (404), for operators who expose no
@@ -120,12 +121,31 @@ package final class Router: Sendable {
         }
         let state = status.state
         guard state == .running else { return Router.notRunning(state) }
+        if endpoints[index].isStream { return stream(endpoint: index, input: input, request: request) }
         switch backend.call(endpoint: index, input: input, client: request.client) {
         case let .failure(response):
             return response
         case let .output(json, cpu):
             let wall = MonotonicClock.nanoseconds() &- request.receivedAt
             return Router.answer(output: json, cpuNanoseconds: cpu, wallNanoseconds: wall)
+        }
+    }
+
+    /// A streaming endpoint's answer: an ordinary one while nothing has been
+    /// produced (refused, failed before its first item), else the event stream.
+    func stream(endpoint index: Int, input: InferenceInput, request: HTTPRequest) -> HTTPResponse {
+        let stream: any InferenceStream
+        switch backend.stream(endpoint: index, input: input, client: request.client) {
+        case let .failure(answer): return answer
+        case let .started(started): stream = started
+        }
+        let first = stream.next(client: request.client)
+        switch first {
+        case let .failed(answer): return answer
+        case .clientGone:
+            streamMetrics.cancelled.increment()
+            return .clientClosedRequest
+        case .item, .end: return EventStream.answer(stream, first: first, request: request, metrics: streamMetrics)
         }
     }
 

@@ -24,4 +24,12 @@ enum MetricName {
     /// Counter: requests dropped before the model ran them because nobody waited for
     /// the answer any more (the client went away, or its responder timed out or died).
     static let requestsCancelled = "octoai_requests_cancelled_total"
+    /// Meter: streamed answers being sent right now.
+    static let streamsOpen = "octoai_streams_open"
+    /// Counter: stream items sent to clients.
+    static let streamItems = "octoai_stream_items_total"
+    /// Counter: streams stopped because their client went away (the model was told).
+    static let streamsCancelled = "octoai_streams_cancelled_total"
+    /// Timer: from receiving a streaming request to its first item leaving for the client.
+    static let streamFirstItem = "octoai_stream_first_item_seconds"
 }

@@ -17,11 +17,15 @@ enum MetricsRenderer {
         histogram(&out, metrics, .queueWait, MetricName.queueWait, "Time a call waited for the model.")
         histogram(&out, metrics, .inference, MetricName.inference, "Wall time of model calls.")
         histogram(&out, metrics, .batchSize, MetricName.batchSize, "Requests per model call.")
+        histogram(&out, metrics, .streamFirstItem, MetricName.streamFirstItem, "Time from receiving a streaming request to its first item.")
         scalar(&out, MetricName.inFlight, "Requests being answered by the responders.", "gauge", metrics.value(.inFlight))
         scalar(&out, MetricName.queueDepth, "Calls waiting for the model.", "gauge", metrics.value(.queueDepth))
         scalar(&out, MetricName.modelRestarts, "Model owners restarted after they died.", "counter", metrics.value(.modelRestarts))
         scalar(&out, MetricName.reloads, "Completed zero-downtime reloads.", "counter", metrics.value(.reloads))
         scalar(&out, MetricName.requestsCancelled, "Requests dropped before the model ran them: nobody waited for the answer any more.", "counter", metrics.value(.requestsCancelled))
+        scalar(&out, MetricName.streamsOpen, "Streamed answers being sent.", "gauge", metrics.value(.streamsOpen))
+        scalar(&out, MetricName.streamItems, "Stream items sent to clients.", "counter", metrics.value(.streamItems))
+        scalar(&out, MetricName.streamsCancelled, "Streams stopped because their client went away.", "counter", metrics.value(.streamsCancelled))
         out += "# HELP octoai_state The lifecycle state (1 for the current one).\n# TYPE octoai_state gauge\n"
         for s in LifecycleState.allCases { out += "octoai_state{state=\"\(s.name)\"} \(s == state ? 1 : 0)\n" }
         return out

@@ -27,7 +27,7 @@ package struct SharedMetrics: Sendable {
     let page: SharedStatus
 
     /// Status codes counted on their own; anything else counts as `other`.
-    static let codes = [200, 307, 400, 404, 405, 413, 422, 431, 499, 500, 502, 503, 504]
+    static let codes = [200, 202, 307, 400, 404, 405, 413, 422, 431, 499, 500, 502, 503, 504]
     /// Built-in routes, then `other` (unknown paths), then the service's endpoints.
     static let builtInRoutes = ["/", "/healthcheck", "/openapi.json", "/docs", "/metrics", "other"]
     /// Index of `other` in ``builtInRoutes``: where unknown routes are counted.
@@ -40,7 +40,7 @@ package struct SharedMetrics: Sendable {
 
     /// Histograms, each `histogramWords` words: one per bucket, +Inf, sum (µs or units).
     enum Histogram: Int, CaseIterable {
-        case requestDuration, queueWait, inference, batchSize
+        case requestDuration, queueWait, inference, batchSize, streamFirstItem
 
         var buckets: [Double] { self == .batchSize ? SharedMetrics.batchBuckets : SharedMetrics.latencyBuckets }
         /// Sums are kept in microseconds for durations, in units for batch sizes.
@@ -49,7 +49,7 @@ package struct SharedMetrics: Sendable {
 
     /// One-word values: gauges (in flight, queue depth) and plain counters.
     enum Scalar: Int, CaseIterable {
-        case inFlight, queueDepth, modelRestarts, reloads, requestsCancelled
+        case inFlight, queueDepth, modelRestarts, reloads, requestsCancelled, streamsOpen, streamItems, streamsCancelled
     }
 
     static let requestsBase = 64

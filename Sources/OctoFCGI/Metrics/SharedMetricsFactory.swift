@@ -39,6 +39,8 @@ final class SharedMetricsFactory: MetricsFactory {
         case MetricName.modelRestarts: scalar = .modelRestarts
         case MetricName.reloads: scalar = .reloads
         case MetricName.requestsCancelled: scalar = .requestsCancelled
+        case MetricName.streamItems: scalar = .streamItems
+        case MetricName.streamsCancelled: scalar = .streamsCancelled
         default: return NOOPMetricsHandler.instance
         }
         return SharedCounter(metrics, word: SharedMetrics.word(scalar))
@@ -48,6 +50,7 @@ final class SharedMetricsFactory: MetricsFactory {
         switch label {
         case MetricName.inFlight: SharedMeter(metrics, word: SharedMetrics.word(.inFlight))
         case MetricName.queueDepth: SharedMeter(metrics, word: SharedMetrics.word(.queueDepth))
+        case MetricName.streamsOpen: SharedMeter(metrics, word: SharedMetrics.word(.streamsOpen))
         default: NOOPMetricsHandler.instance
         }
     }
@@ -62,6 +65,7 @@ final class SharedMetricsFactory: MetricsFactory {
         case MetricName.requestDuration: SharedHistogram(metrics, .requestDuration)
         case MetricName.queueWait: SharedHistogram(metrics, .queueWait)
         case MetricName.inference: SharedHistogram(metrics, .inference)
+        case MetricName.streamFirstItem: SharedHistogram(metrics, .streamFirstItem)
         default: NOOPMetricsHandler.instance
         }
     }

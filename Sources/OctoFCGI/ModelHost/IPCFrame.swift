@@ -28,6 +28,12 @@
 /// with its headers (kind 0x13: an ``HTTPError`` with headers; a Python service's
 /// 422 or `HTTPException`). Anything malformed closes the connection:
 /// the peer then answers its request with 503, never hangs.
+///
+/// A streaming endpoint's call is answered by any number of `item` frames (kind
+/// 0x14, payload: one item as JSON), then one `end` frame (0x15, the CPU time of
+/// the whole stream) or an error (0x12/0x13) if the method failed. When its
+/// client goes, the responder closes the connection: the owner's next item
+/// write fails, and the method's `yield` throws so the model stops.
 enum IPCFrame {
     static let requestHeaderSize = 4 + 1 + 8 + 2 + 4
     static let cancelHeaderSize = 4 + 1 + 8
@@ -41,6 +47,10 @@ enum IPCFrame {
         case output = 0x11
         case error = 0x12
         case answer = 0x13
+        /// One item of a stream (payload: the item as JSON); more follow.
+        case item = 0x14
+        /// A stream ended after all its items (payload empty; the CPU time covers the whole stream).
+        case end = 0x15
     }
 
     struct Request {

@@ -25,6 +25,11 @@ final class IPCFrameReader {
 
     deinit { buffer.deallocate() }
 
+    /// Whether bytes of a next frame are already buffered: then waiting for the
+    /// descriptor to become readable could wait for ever (a stream's last item
+    /// and its end frame often arrive in one `recv`).
+    var hasBufferedBytes: Bool { end > start }
+
     /// One frame: its header (`headerSize` of the kind byte at offset 4; nil for
     /// a kind not expected here) and its payload. nil on EOF, an error, or a
     /// malformed frame.

@@ -64,7 +64,7 @@ final class InProcessBackend: InferenceBackend {
         let start = MonotonicClock.threadCPUNanoseconds()
         let deadline = timeout > 0 ? MonotonicClock.nanoseconds() + timeout : nil
         do {
-            let prepared = try runner.host.prepare(endpoint: endpoint, input: FormPayload.joined(input))
+            let prepared = try runner.host.prepare(endpoint: endpoint, input: FormPayload.joined(input), emit: { _ in false })
             switch takeSlot(until: deadline) {
             case .taken: break
             case .overloaded: return .failure(.overloaded)
@@ -90,6 +90,37 @@ final class InProcessBackend: InferenceBackend {
         } catch {
             return runner.failure(error, requestID: requestID).outcome
         }
+    }
+
+    /// A streaming call runs on a thread of its own holding a model slot, its
+    /// items handed to the calling transport thread through a ``LocalStream``.
+    /// `--request-timeout` bounds the wait for each item; the watchdog does not
+    /// watch streams (a stream has no end to wait for).
+    func stream(endpoint: Int, input: InferenceInput, client: ClientConnection?) -> StreamStart {
+        guard state.withLock({ $0.ready }) else { return .failure(.modelUnavailable) }
+        let deadline = timeout > 0 ? MonotonicClock.nanoseconds() + timeout : nil
+        let stream: LocalStream
+        do { stream = try LocalStream(timeout: timeout) } catch { return .failure(.modelUnavailable) }
+        switch takeSlot(until: deadline) {
+        case .taken: break
+        case .overloaded: return .failure(.overloaded)
+        case .timedOut: return .failure(.inferenceTimedOut)
+        }
+        if let client, client.isGone {
+            slots.signal()
+            cancelled.increment()
+            return .failure(.clientClosedRequest)
+        }
+        let (runner, slots, id) = (self.runner, self.slots, requestID)
+        let payload = FormPayload.joined(input)
+        Thread.detachNewThread {
+            defer { slots.signal() }
+            switch runner.stream(endpoint: endpoint, input: payload, requestID: id, emit: stream.emit) {
+            case let .streamEnd(cpu): stream.finish(.end(cpuNanoseconds: cpu))
+            case let result: if case let .failure(answer) = result.outcome { stream.finish(.failed(answer)) }
+            }
+        }
+        return .started(stream)
     }
 
     private enum SlotWait { case taken, overloaded, timedOut }

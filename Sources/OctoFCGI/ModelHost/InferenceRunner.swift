@@ -9,8 +9,26 @@ struct InferenceRunner: Sendable {
 
     enum Result {
         case output([UInt8], cpuNanoseconds: UInt64)
+        /// A streaming call returned, its items all sent.
+        case streamEnd(cpuNanoseconds: UInt64)
         /// The service's ``HTTPError`` (its headers too), or a generic 500.
         case error(status: Int, detail: String, headers: [(name: String, value: String)] = [])
+    }
+
+    /// Runs a streaming call: each item goes out through `emit` as the method
+    /// yields it. A method that stops because its client went away (the
+    /// ``StreamCancelled`` its sink threw) ends as 499: nobody reads the answer.
+    func stream(endpoint: Int, input: [UInt8], requestID: UInt64, emit: @escaping @Sendable ([UInt8]) -> Bool) -> Result {
+        let start = MonotonicClock.threadCPUNanoseconds()
+        do {
+            _ = try host.prepare(endpoint: endpoint, input: input, emit: emit).run()
+            return .streamEnd(cpuNanoseconds: MonotonicClock.threadCPUNanoseconds() &- start)
+        } catch is StreamCancelled {
+            logger.debug("request \(String(requestID, radix: 16)) stopped: its client went away")
+            return .error(status: 499, detail: "Client closed request")
+        } catch {
+            return failure(error, requestID: requestID)
+        }
     }
 
     func run(endpoint: Int, input: [UInt8], requestID: UInt64) -> Result {
@@ -49,6 +67,7 @@ extension InferenceRunner.Result {
     var outcome: InferenceOutcome {
         switch self {
         case let .output(json, cpu): .output(json: json, cpuNanoseconds: cpu)
+        case let .streamEnd(cpu): .output(json: [], cpuNanoseconds: cpu)
         case let .error(status, detail, headers): .failure(.detail(status, detail, headers: headers.map { ($0.name, $0.value) }))
         }
     }

@@ -15,7 +15,7 @@ final class ModelOwnerClient: InferenceBackend {
     /// already read), used by one call at a time: `Sendable` unchecked because the
     /// reader's buffer is only touched by the call that checked the connection out
     /// of the pool (under its lock) and until it checks it back in.
-    private final class PooledConnection: @unchecked Sendable {
+    final class PooledConnection: @unchecked Sendable {
         let fd: Int32
         let generation: Int
         let reader: IPCFrameReader
@@ -53,22 +53,8 @@ final class ModelOwnerClient: InferenceBackend {
     /// written one after the other without joining them.
     func call(endpoint: Int, input: InferenceInput, client: ClientConnection?) -> InferenceOutcome {
         if let client, client.isGone { return dropped() }
-        let (id, pooled) = checkOut()
-        let (head, tail) = FormPayload.parts(of: input)
-        let request = IPCFrame.Request(id: id, endpoint: UInt16(endpoint), timeoutMilliseconds: timeoutMilliseconds, payload: head, tail: tail)
         let deadline = timeoutMilliseconds > 0 ? MonotonicClock.nanoseconds() + UInt64(timeoutMilliseconds) * 1_000_000 : nil
-        var connection = pooled
-        if let c = connection, !IPCFrame.write(request, to: c.fd) {
-            // A pooled connection to an owner that has since been replaced: the
-            // call never reached anyone, so one fresh attempt is safe.
-            close(c.fd)
-            connection = nil
-        }
-        if connection == nil {
-            guard let fresh = connect(), IPCFrame.write(request, to: fresh.fd) else { return .failure(.modelUnavailable) }
-            connection = fresh
-        }
-        let c = connection!
+        guard let (id, c) = send(endpoint: endpoint, input: input) else { return .failure(.modelUnavailable) }
         switch ClientConnection.wait(readable: c.fd, client: client, until: deadline) {
         case .readable: break
         case .timedOut:
@@ -86,14 +72,40 @@ final class ModelOwnerClient: InferenceBackend {
             return .failure(.modelUnavailable)
         }
         checkIn(c)
-        switch response.kind {
-        case .output: return .output(json: response.payload, cpuNanoseconds: response.cpuNanoseconds)
-        case .answer: return .failure(IPCFrame.answer(status: response.status, payload: response.payload) ?? .modelUnavailable)
-        default:
-            let status = Int(response.status)
-            let headers = status == 503 ? [("Retry-After", "1")] : []
-            return .failure(.detail(status, String(decoding: response.payload, as: UTF8.self), headers: headers))
+        if response.kind == .output { return .output(json: response.payload, cpuNanoseconds: response.cpuNanoseconds) }
+        return .failure(Self.failure(response))
+    }
+
+    /// Starts a streaming call; its items are read through the stream returned
+    /// (an ``OwnerStream``), which holds the connection until the stream ends.
+    func stream(endpoint: Int, input: InferenceInput, client: ClientConnection?) -> StreamStart {
+        if let client, client.isGone, case let .failure(answer) = dropped() { return .failure(answer) }
+        guard let (id, c) = send(endpoint: endpoint, input: input) else { return .failure(.modelUnavailable) }
+        return .started(OwnerStream(owner: self, connection: c, id: id))
+    }
+
+    /// Sends a call on a pooled connection, or a fresh one; nil when the owner
+    /// cannot be reached.
+    private func send(endpoint: Int, input: InferenceInput) -> (UInt64, PooledConnection)? {
+        let (id, pooled) = checkOut()
+        let (head, tail) = FormPayload.parts(of: input)
+        let request = IPCFrame.Request(id: id, endpoint: UInt16(endpoint), timeoutMilliseconds: timeoutMilliseconds, payload: head, tail: tail)
+        if let c = pooled {
+            if IPCFrame.write(request, to: c.fd) { return (id, c) }
+            // A pooled connection to an owner that has since been replaced: the
+            // call never reached anyone, so one fresh attempt is safe.
+            close(c.fd)
         }
+        guard let fresh = connect(), IPCFrame.write(request, to: fresh.fd) else { return nil }
+        return (id, fresh)
+    }
+
+    /// The answer an error frame (0x12, or 0x13 with its own headers) carries.
+    static func failure(_ response: IPCFrame.Response) -> HTTPResponse {
+        if response.kind == .answer { return IPCFrame.answer(status: response.status, payload: response.payload) ?? .modelUnavailable }
+        let status = Int(response.status)
+        let headers = status == 503 ? [("Retry-After", "1")] : []
+        return .detail(status, String(decoding: response.payload, as: UTF8.self), headers: headers)
     }
 
     /// A call whose client went away before it was sent: counted, never sent.
@@ -123,7 +135,7 @@ final class ModelOwnerClient: InferenceBackend {
         return taken
     }
 
-    private func checkIn(_ c: PooledConnection) {
+    func checkIn(_ c: PooledConnection) {
         pool.withLock { $0.idle.append(c) }
     }
 }

@@ -21,8 +21,10 @@ final class ModelOwnerServer: Sendable {
         private let writing = Mutex(())
         init(fd: Int32) { self.fd = fd }
         deinit { close(fd) }
-        func send(_ bytes: [UInt8]) {
-            writing.withLock { _ in _ = UnixSocket.writeAll(fd, bytes) }
+        /// Writes one frame; false when the responder has closed the connection.
+        @discardableResult
+        func send(_ bytes: [UInt8]) -> Bool {
+            writing.withLock { _ in UnixSocket.writeAll(fd, bytes) }
         }
     }
 
@@ -165,7 +167,9 @@ final class ModelOwnerServer: Sendable {
         metrics.batchSize.record(runnable.count)
         watchdog.begin(slot: slot, deadline: runnable.compactMap(\.deadline).min())
         let results: [InferenceRunner.Result]
-        if runnable.count == 1 {
+        if runnable.count == 1, runner.host.isStream(endpoint: Int(runnable[0].request.endpoint)) {
+            results = [stream(runnable[0], slot: slot)]
+        } else if runnable.count == 1 {
             let request = runnable[0].request
             results = [runner.run(endpoint: Int(request.endpoint), input: request.payload, requestID: request.id)]
         } else {
@@ -177,6 +181,21 @@ final class ModelOwnerServer: Sendable {
     }
 }
 
+extension ModelOwnerServer {
+    /// Runs a streaming call, each item sent on its connection as it comes. The
+    /// watchdog's deadline restarts with every item: `--request-timeout` bounds
+    /// the gap between items, not the length of the stream.
+    private func stream(_ job: Job, slot: Int) -> InferenceRunner.Result {
+        let (connection, id) = (job.connection, job.request.id)
+        let timeout = UInt64(job.request.timeoutMilliseconds) * 1_000_000
+        let watchdog = self.watchdog
+        return runner.stream(endpoint: Int(job.request.endpoint), input: job.request.payload, requestID: id) { item in
+            if timeout > 0 { watchdog.begin(slot: slot, deadline: MonotonicClock.nanoseconds() + timeout) }
+            return connection.send(IPCFrame.encode(IPCFrame.Response(kind: .item, id: id, status: 200, cpuNanoseconds: 0, payload: item)))
+        }
+    }
+}
+
 extension ModelOwnerServer.Job {
     /// Sends this call's answer back on the connection it came from.
     func reply(_ result: InferenceRunner.Result) {
@@ -184,6 +203,8 @@ extension ModelOwnerServer.Job {
         switch result {
         case let .output(json, cpu):
             response = IPCFrame.Response(kind: .output, id: request.id, status: 200, cpuNanoseconds: cpu, payload: json)
+        case let .streamEnd(cpu):
+            response = IPCFrame.Response(kind: .end, id: request.id, status: 200, cpuNanoseconds: cpu, payload: [])
         case let .error(status, detail, headers) where headers.isEmpty:
             response = IPCFrame.Response(kind: .error, id: request.id, status: UInt16(status), cpuNanoseconds: 0, payload: Array(detail.utf8))
         case let .error(status, detail, headers):

@@ -81,9 +81,9 @@ package final class SCGITransport: Transport {
             return
         }
         let head = CGIRequestHead(headerCount: header.pairs.count { $0.name.hasPrefix("HTTP_") }, contentLength: header.contentLength) { header.value($0) }
-        let bytes: [UInt8]
+        let answer: RequestCycle.Answer
         do {
-            bytes = try RequestCycle.answer(
+            answer = try RequestCycle.answer(
                 head, limits: limits, receivedAt: receivedAt, client: ClientConnection(fd: fd),
                 discardBody: { connection.discardBody(length: head.contentLength) }, readBody: { try connection.readBody(length: head.contentLength) },
                 handler: handler)
@@ -91,6 +91,9 @@ package final class SCGITransport: Transport {
             logger.warning("SCGI request dropped: \(error)")
             return
         }
-        if !connection.write(bytes) { logger.debug("SCGI peer went away before the answer was written") }
+        guard connection.write(answer.bytes) else { return logger.debug("SCGI peer went away before the answer was written") }
+        // A streamed answer: each piece is written as it comes (SCGI has no framing:
+        // closing the connection ends the body).
+        answer.stream?.produce { connection.write($0) }
     }
 }

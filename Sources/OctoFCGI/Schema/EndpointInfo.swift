@@ -10,13 +10,16 @@ package struct EndpointInfo: Sendable, Equatable {
     package var output: SchemaNode
     /// The body is `multipart/form-data` (file parts and text fields), not JSON.
     package var isForm: Bool
+    /// The answer is a `text/event-stream` of items (then `output` is one item's shape).
+    package var isStream: Bool
 
-    package init(path: String, componentPrefix: String, input: SchemaNode, output: SchemaNode, isForm: Bool = false) {
+    package init(path: String, componentPrefix: String, input: SchemaNode, output: SchemaNode, isForm: Bool = false, isStream: Bool = false) {
         self.path = path
         self.componentPrefix = componentPrefix
         self.input = input
         self.output = output
         self.isForm = isForm
+        self.isStream = isStream
     }
 }
 

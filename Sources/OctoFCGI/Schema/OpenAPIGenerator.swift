@@ -40,7 +40,8 @@ package enum OpenAPIGenerator {
             let prefix = endpoint.componentPrefix
             // A form body is named as FastAPI names it: `Body_<operationId>`.
             let inputName = endpoint.isForm ? "Body_" + operationID(endpoint.path) : prefix + "Input"
-            var names = EndpointNames(input: inputName, output: prefix + "Output", response: prefix + "Response")
+            // A stream's events are its items: `StreamItem` for `/stream`.
+            var names = EndpointNames(input: inputName, output: prefix + (endpoint.isStream ? "Item" : "Output"), response: prefix + "Response")
             if case let .object(object) = endpoint.input { names.input = emitter.reserve(object, as: names.input) }
             if case let .object(object) = endpoint.output { names.output = emitter.reserve(object, as: names.output) }
             var candidate = JSONSchemaEmitter.sanitize(names.response)
@@ -62,7 +63,13 @@ package enum OpenAPIGenerator {
             emitter.requireNonEmpty(form.fields.filter { $0.required && $0.schema == .string }.map(\.name), in: names.input)
         }
         let outputSchema = bodySchema(endpoint.output, named: names.output, emitter: &emitter)
-        emitter.addFixed(names.response, responseSchema(output: outputSchema, title: names.response))
+        let success: JSONValue
+        if endpoint.isStream {
+            success = streamResponse(item: outputSchema)
+        } else {
+            emitter.addFixed(names.response, responseSchema(output: outputSchema, title: names.response))
+            success = OpenAPIFixedSchemas.response("Successful Response", JSONSchemaEmitter.ref(names.response))
+        }
         let word = operationWord(endpoint.path)
         return [
             "summary": .string(JSONSchemaEmitter.title(word)),
@@ -73,7 +80,7 @@ package enum OpenAPIGenerator {
             ],
             "responses": .object(
                 ([
-                    ("200", OpenAPIFixedSchemas.response("Successful Response", JSONSchemaEmitter.ref(names.response))),
+                    ("200", success),
                     ("422", OpenAPIFixedSchemas.validationResponse),
                 ] + OpenAPIFixedSchemas.errorResponses(isForm: endpoint.isForm)).sorted { $0.0 < $1.0 }),
         ]
@@ -89,7 +96,16 @@ package enum OpenAPIGenerator {
         return JSONSchemaEmitter.ref(emitter.component(for: object))
     }
 
-    /// `{"output": <Output>, "analytics": ResponseAnalytics}`, the answer of every endpoint.
+    /// A streaming endpoint's 200: `text/event-stream` whose events carry `item`.
+    static func streamResponse(item: JSONValue) -> JSONValue {
+        [
+            "description":
+                "A stream of server-sent events, each `data: <item>` as the model produces it; then `data: {\"analytics\": ResponseAnalytics}` (or, after an error, `data: {\"detail\": ...}`) and `data: [DONE]`.",
+            "content": ["text/event-stream": ["schema": item]],
+        ]
+    }
+
+    /// `{"output": <Output>, "analytics": ResponseAnalytics}`, the answer of every other endpoint.
     static func responseSchema(output: JSONValue, title: String) -> JSONValue {
         [
             "properties": [

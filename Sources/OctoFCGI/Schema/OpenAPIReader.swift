@@ -61,7 +61,7 @@ struct OpenAPIReader {
         var responses: [Response] = []
         if case let .object(codes)? = operation["responses"] {
             responses = codes.map { code, response in
-                Response(status: code, description: response["description"]?.stringValue ?? "", schema: response["content"]?["application/json"]?["schema"])
+                Response(status: code, description: response["description"]?.stringValue ?? "", schema: response["content"]?["application/json"]?["schema"] ?? response["content"]?["text/event-stream"]?["schema"])
             }
         }
         return Operation(

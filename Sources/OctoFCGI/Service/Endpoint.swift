@@ -18,8 +18,11 @@ public struct Endpoint<S: Service>: Sendable {
     let outputSchema: SchemaNode
     /// Whether the body is `multipart/form-data` (see ``form(_:_:)``).
     package let isForm: Bool
-    /// Decodes a body into a call of the method; see ``PreparedCall``.
-    let prepare: @Sendable (S, [UInt8]) throws -> PreparedCall
+    /// Whether the answer is a stream of items (see ``stream(_:_:)``).
+    package let isStream: Bool
+    /// Decodes a body into a call of the method; see ``PreparedCall``. A stream's
+    /// call sends its items through the emitter it is given and encodes nothing.
+    let prepare: @Sendable (S, [UInt8], _ emit: @escaping @Sendable ([UInt8]) -> Bool) throws -> PreparedCall
 
     /// Declares `POST path` answered by `method`, e.g. `.post("/tokenize", Self.tokenize)`.
     public static func post<I: Codable & Sendable, O: Codable & Sendable>(
@@ -37,21 +40,47 @@ public struct Endpoint<S: Service>: Sendable {
         Endpoint(path: path, componentPrefix: Endpoint.componentPrefix(for: path), isForm: true, method: method)
     }
 
+    /// Declares a streaming `POST path` answered by `method`, which sends its items
+    /// through a ``StreamSink`` as it produces them, e.g. `.stream("/generate",
+    /// Self.generate)`. The answer is `text/event-stream`: one `data: <item>` event
+    /// per item, a last `data: {"analytics": ...}` event, then `data: [DONE]`
+    /// (CONTRACT §8). The OpenAPI document gives `Item`'s schema for the events.
+    public static func stream<I: Codable & Sendable, Item: Codable & Sendable>(
+        _ path: String, _ method: @escaping @Sendable (S) -> (I, StreamSink<Item>) throws -> Void
+    ) -> Endpoint {
+        Endpoint(path: path, componentPrefix: componentPrefix(for: path), input: I.self, output: Item.self, isForm: false, isStream: true) {
+            service, body, emit in
+            let input = try JSONDecoder().decode(I.self, from: Data(body))
+            return PreparedCall {
+                try method(service)(input, StreamSink(emit: emit))
+                return { [] }
+            }
+        }
+    }
+
     init<I: Codable & Sendable, O: Codable & Sendable>(
         path: String, componentPrefix: String, isForm: Bool, method: @escaping @Sendable (S) -> (I) throws -> O
     ) {
-        self.path = path
-        self.componentPrefix = componentPrefix
-        self.isForm = isForm
-        self.inputSchema = SchemaProbe.schema(of: I.self)
-        self.outputSchema = SchemaProbe.schema(of: O.self)
-        self.prepare = { service, body in
+        self.init(path: path, componentPrefix: componentPrefix, input: I.self, output: O.self, isForm: isForm, isStream: false) { service, body, _ in
             let input = isForm ? try FormPayload.decode(I.self, from: body) : try JSONDecoder().decode(I.self, from: Data(body))
             return PreparedCall {
                 let output = try method(service)(input)
                 return { try OutputEncoder.encode(output) }
             }
         }
+    }
+
+    private init<I: Decodable, O: Decodable>(
+        path: String, componentPrefix: String, input: I.Type, output: O.Type, isForm: Bool, isStream: Bool,
+        prepare: @escaping @Sendable (S, [UInt8], _ emit: @escaping @Sendable ([UInt8]) -> Bool) throws -> PreparedCall
+    ) {
+        self.path = path
+        self.componentPrefix = componentPrefix
+        self.isForm = isForm
+        self.isStream = isStream
+        self.inputSchema = SchemaProbe.schema(of: I.self)
+        self.outputSchema = SchemaProbe.schema(of: O.self)
+        self.prepare = prepare
     }
 
     /// `/tokenize` → `Tokenize`, `/embed-text` → `EmbedText`, `/v1/chat` → `V1Chat`.

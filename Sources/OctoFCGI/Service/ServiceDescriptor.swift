@@ -32,7 +32,9 @@ package struct ServiceDescriptor: Sendable {
         let api = APIDescription(
             title: S.serviceName,
             endpoints: endpoints.map {
-                EndpointInfo(path: $0.path, componentPrefix: $0.componentPrefix, input: $0.inputSchema, output: $0.outputSchema, isForm: $0.isForm)
+                EndpointInfo(
+                    path: $0.path, componentPrefix: $0.componentPrefix, input: $0.inputSchema, output: $0.outputSchema, isForm: $0.isForm,
+                    isStream: $0.isStream)
             })
         try self.init(
             name: S.serviceName, storesAssets: S.self is any AssetStoringService.Type, maxConcurrency: S.maxConcurrency,
