@@ -225,7 +225,9 @@ package struct NginxConfig: Sendable {
                     fastcgi_keep_conn on;
                     {{/fastcgi}}
                     # Inference can be slow: allow 5 minutes without a byte from octoai.
-                    # Use `--request-timeout` to bound a stuck model instead.
+                    # Use `--request-timeout` to bound a stuck model instead. A streamed
+                    # answer (text/event-stream) sends X-Accel-Buffering: no, so nginx
+                    # passes each event on as it comes; this bounds the gap between two.
                     {{{pass}}}_read_timeout 300s;
                     {{{pass}}}_send_timeout 300s;
                     {{{pass}}}_connect_timeout 5s;
@@ -260,7 +262,10 @@ package struct NginxConfig: Sendable {
                     {{/fastcgi}}
                     {{{pass}}}_param SERVER_PROTOCOL $server_protocol;
                     {{{pass}}}_param REMOTE_ADDR     $remote_addr;
-                    {{{pass}}}_param HTTP_HOST       $host;
+                    # The Host the client sent (with its port) and the scheme: a future's
+                    # poll_url and response_url are absolute URLs made of them.
+                    {{{pass}}}_param HTTP_HOST       $http_host;
+                    {{{pass}}}_param REQUEST_SCHEME  $scheme;
                 }
             }
         }

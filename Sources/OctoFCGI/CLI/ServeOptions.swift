@@ -58,6 +58,15 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "How many times to retry a failing setup() (with backoff) before exiting 1.")
     var setupRetries: Int = ServeDefaults.setupRetries
 
+    @Option(help: "Seconds the answer of a call posted with X-OctoAI-Async: 1 is kept once it is ready.")
+    var futuresTtl: Double = ServeDefaults.futuresTTL
+
+    @Option(help: "Most futures (X-OctoAI-Async calls) kept at once, pending, running or finished; past it new ones get 503.")
+    var futuresMaxCount: Int = ServeDefaults.futuresMaxCount
+
+    @Option(help: "Most bytes the futures' inputs and answers may take together; past it new ones get 503.")
+    var futuresMaxBytes: Int = ServeDefaults.futuresMaxBytes
+
     mutating func validate() throws {
         guard workers >= 1, workers <= 256 else { throw ValidationError("--workers must be 1...256") }
         guard threads >= 1, threads <= 1024 else { throw ValidationError("--threads must be 1...1024") }
@@ -73,6 +82,8 @@ struct ServeOptions: ParsableArguments {
         guard requestTimeout >= 0 else { throw ValidationError("--request-timeout must be >= 0") }
         guard setupRetries >= 0 else { throw ValidationError("--setup-retries must be >= 0") }
         guard modelConcurrency >= 1 else { throw ValidationError("--model-concurrency must be >= 1") }
+        guard futuresTtl > 0 else { throw ValidationError("--futures-ttl must be positive") }
+        guard futuresMaxCount >= 1, futuresMaxBytes >= 1 else { throw ValidationError("--futures-max-count and --futures-max-bytes must be >= 1") }
     }
 
     /// The configuration for `service`, listening at `endpoint`. Fails on what
@@ -105,6 +116,9 @@ struct ServeOptions: ParsableArguments {
         config.setupRetries = setupRetries
         config.docs = docs.value
         config.metrics = metrics.value
+        config.futuresTTL = futuresTtl
+        config.futuresMaxCount = futuresMaxCount
+        config.futuresMaxBytes = futuresMaxBytes
         return config
     }
 }

@@ -31,7 +31,8 @@ enum ResponderProcess {
             let router = Router(
                 api: service.api, document: service.document, status: status, asyncEnable: config.asyncEnable, backend: backend, logger: logger,
                 replicaName: ProcessInfo.processInfo.environment["OCTOAI_REPLICA_NAME"], docs: config.docs,
-                metrics: config.metrics ? SharedMetrics(page: status) : nil, limits: config.contentLimits)
+                metrics: config.metrics ? SharedMetrics(page: status) : nil, limits: config.contentLimits,
+                futures: FutureStore(runtime: (config.ownerSocket as NSString).deletingLastPathComponent, config: config.serve))
             let transport: any Transport = makeTransport(config)
             try transport.start(handler: router.handle)
             if let host, let syncBackend { setUpInProcess(host, syncBackend, logger) }

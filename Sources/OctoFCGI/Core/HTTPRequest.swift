@@ -16,6 +16,11 @@ package struct HTTPRequest: Sendable {
     /// The connection it came on, so inference can be dropped if the client goes
     /// away while the request waits (nil: not watched).
     package var client: ClientConnection?
+    /// `X-OctoAI-Async: 1`: answer at once with a future to poll (CONTRACT §8).
+    package var asyncRequested = false
+    /// `scheme://host[:port]` as the client reached nginx (`REQUEST_SCHEME` and
+    /// `HTTP_HOST`), for the absolute URLs of a future.
+    package var origin = "http://localhost"
 
     package init(
         method: String, path: String, query: String = "", contentType: String? = nil, body: [UInt8] = [], receivedAt: UInt64 = MonotonicClock.nanoseconds(),

@@ -48,6 +48,10 @@ package struct ServeConfiguration: Codable, Sendable, Equatable {
     /// Whether `/docs` and `/metrics` are served (false: 404).
     package var docs = ServeDefaults.docs
     package var metrics = ServeDefaults.metrics
+    /// Long-running inference (`X-OctoAI-Async: 1`): how long answers are kept, and how many and how large.
+    package var futuresTTL = ServeDefaults.futuresTTL
+    package var futuresMaxCount = ServeDefaults.futuresMaxCount
+    package var futuresMaxBytes = ServeDefaults.futuresMaxBytes
 
     package init(endpoint: Endpoint, service: String) {
         self.endpoint = endpoint

@@ -48,4 +48,11 @@ package enum ServeDefaults {
     package static let keepAliveTimeout = 900
     /// `octoai run`'s HTTP port.
     package static let port = 8080
+    /// Seconds a finished future's answer is kept (`X-OctoAI-Async: 1`): long
+    /// enough for a client polling every few seconds, short enough to forget.
+    package static let futuresTTL = 600.0
+    /// Futures kept at once (pending, running and finished), and the bytes their
+    /// inputs and answers may take together; past either, new ones get 503.
+    package static let futuresMaxCount = 1000
+    package static let futuresMaxBytes = 256 << 20
 }

@@ -9,6 +9,8 @@ package final class Router: Sendable {
         /// Routed only when the router has metrics to show.
         case metrics(SharedMetrics)
         case endpoint(Int)
+        /// `/futures/ID` (the state) or `/futures/ID/result` (the answer).
+        case future(id: String, result: Bool)
 
         /// Index in ``SharedMetrics/builtInRoutes``, then the endpoints.
         var metricsIndex: Int {
@@ -18,6 +20,7 @@ package final class Router: Sendable {
             case .openAPI: 2
             case .docs: 3
             case .metrics: 4
+            case .future: 5
             case let .endpoint(index): SharedMetrics.builtInRoutes.count + index
             }
         }
@@ -45,6 +48,8 @@ package final class Router: Sendable {
     /// Where answers are counted (swift-metrics; a no-op until a backend is bootstrapped).
     let requestMetrics: RequestMetrics
     let streamMetrics = EventStream.Metrics()
+    /// Where calls posted with `X-OctoAI-Async: 1` are kept (nil: such calls are answered as any other).
+    let futures: FutureStore?
 
     /// `document` is the OpenAPI document to serve (nil: the one derived from
     /// `api`'s Swift types). `docs: false` leaves `/docs` out (404), for operators who expose no
@@ -52,9 +57,11 @@ package final class Router: Sendable {
     /// bounds what a body may hold (413 past them), before the model sees it.
     package init(
         api: APIDescription, document: JSONValue? = nil, status: any LifecycleStatusSource, asyncEnable: Bool, backend: any InferenceBackend,
-        logger: Logger, replicaName: String? = nil, docs: Bool = true, metrics: SharedMetrics? = nil, limits: ContentLimits = .default
+        logger: Logger, replicaName: String? = nil, docs: Bool = true, metrics: SharedMetrics? = nil, limits: ContentLimits = .default,
+        futures: FutureStore? = nil
     ) {
         self.limits = limits
+        self.futures = futures
         var routes: [String: Route] = ["/": .root, "/healthcheck": .healthcheck, "/openapi.json": .openAPI]
         if docs { routes["/docs"] = .docs }
         if let metrics { routes["/metrics"] = .metrics(metrics) }
@@ -76,7 +83,7 @@ package final class Router: Sendable {
     /// Answers one request. Never throws: every failure is a JSON answer.
     package func handle(_ request: HTTPRequest) -> HTTPResponse {
         requestMetrics.begin()
-        let route = routes[request.path]
+        let route = routes[request.path] ?? futureRoute(request.path)
         var response = self.route(request, route)
         if let replicaName { response.headers.append(("OCTOAI_REPLICA_NAME", replicaName)) }
         var nanoseconds: UInt64?
@@ -102,9 +109,12 @@ package final class Router: Sendable {
         case .openAPI: return HTTPResponse(status: 200, body: openAPIBody)
         case .docs: return HTTPResponse(status: 200, contentType: "text/html; charset=utf-8", body: docsBody)
         case let .metrics(metrics):
-            let text = MetricsRenderer.render(metrics, routes: requestMetrics.routes, state: status.state)
+            let counts = futures?.counts()
+            let futureStates = counts.map { counts in FutureStore.State.allCases.map { (state: $0.rawValue, count: counts[$0] ?? 0) } }
+            let text = MetricsRenderer.render(metrics, routes: requestMetrics.routes, state: status.state, futures: futureStates)
             return HTTPResponse(status: 200, contentType: "text/plain; version=0.0.4; charset=utf-8", body: Array(text.utf8))
         case let .endpoint(index): return infer(endpoint: index, request: request)
+        case let .future(id, result): return future(id, result: result, origin: request.origin)
         }
     }
 
@@ -121,6 +131,13 @@ package final class Router: Sendable {
         }
         let state = status.state
         guard state == .running else { return Router.notRunning(state) }
+        if request.asyncRequested, let futures { return submitFuture(endpoint: index, input: input, request: request, futures: futures) }
+        return perform(endpoint: index, input: input, request: request)
+    }
+
+    /// What endpoint `index` answers for a validated `input`: the call's output
+    /// with its analytics, its stream, or its error. A future's answer is this too.
+    package func perform(endpoint index: Int, input: InferenceInput, request: HTTPRequest) -> HTTPResponse {
         if endpoints[index].isStream { return stream(endpoint: index, input: input, request: request) }
         switch backend.call(endpoint: index, input: input, client: request.client) {
         case let .failure(response):

@@ -4,7 +4,8 @@ import Foundation
 /// the page already holds every process's counts, merged (see ``SharedMetrics``
 /// for why this is not swift-prometheus).
 enum MetricsRenderer {
-    static func render(_ metrics: SharedMetrics, routes: [String], state: LifecycleState) -> String {
+    /// `futures`: how many futures are in each state (nil: the backend keeps none).
+    static func render(_ metrics: SharedMetrics, routes: [String], state: LifecycleState, futures: [(state: String, count: Int)]? = nil) -> String {
         var out = ""
         out += "# HELP \(MetricName.requests) Requests answered, by route and status code.\n# TYPE \(MetricName.requests) counter\n"
         for (index, route) in routes.enumerated() where index < SharedMetrics.maxRoutes {
@@ -26,6 +27,10 @@ enum MetricsRenderer {
         scalar(&out, MetricName.streamsOpen, "Streamed answers being sent.", "gauge", metrics.value(.streamsOpen))
         scalar(&out, MetricName.streamItems, "Stream items sent to clients.", "counter", metrics.value(.streamItems))
         scalar(&out, MetricName.streamsCancelled, "Streams stopped because their client went away.", "counter", metrics.value(.streamsCancelled))
+        if let futures {
+            out += "# HELP octoai_futures Futures (X-OctoAI-Async calls) kept, by state.\n# TYPE octoai_futures gauge\n"
+            for (state, count) in futures { out += "octoai_futures{state=\"\(state)\"} \(count)\n" }
+        }
         out += "# HELP octoai_state The lifecycle state (1 for the current one).\n# TYPE octoai_state gauge\n"
         for s in LifecycleState.allCases { out += "octoai_state{state=\"\(s.name)\"} \(s == state ? 1 : 0)\n" }
         return out

@@ -29,7 +29,7 @@ package struct SharedMetrics: Sendable {
     /// Status codes counted on their own; anything else counts as `other`.
     static let codes = [200, 202, 307, 400, 404, 405, 413, 422, 431, 499, 500, 502, 503, 504]
     /// Built-in routes, then `other` (unknown paths), then the service's endpoints.
-    static let builtInRoutes = ["/", "/healthcheck", "/openapi.json", "/docs", "/metrics", "other"]
+    static let builtInRoutes = ["/", "/healthcheck", "/openapi.json", "/docs", "/metrics", "/futures", "other"]
     /// Index of `other` in ``builtInRoutes``: where unknown routes are counted.
     static let otherRoute = builtInRoutes.count - 1
     static let maxRoutes = 32

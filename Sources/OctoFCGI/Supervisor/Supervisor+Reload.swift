@@ -70,6 +70,7 @@ extension Supervisor {
         }
         let old = generation
         generation = reload.generation
+        futures?.ownerChanged(to: ownerSocket(generation))
         self.reload = nil
         ownerBackoff = Backoff()
         responderBackoff = Backoff()

@@ -43,6 +43,8 @@ package final class Supervisor {
     var shutdown: (exitCode: Int32, deadline: UInt64, ownerSignalled: Bool)?
     /// systemd's `Type=notify` readiness protocol, when started with `NOTIFY_SOCKET`.
     let notifier = SystemdNotifier()
+    /// Runs the calls posted with `X-OctoAI-Async: 1` (async mode; in sync mode the responders do).
+    var futures: FuturesDispatcher?
 
     var state: LifecycleState = .uninitialized {
         didSet {
@@ -78,6 +80,7 @@ package final class Supervisor {
         try openPipes()
         ProcessTitle.set("octoai: supervisor")
         SharedMetricsFactory.bootstrap(SharedMetrics(page: status))
+        try startFutures()
         if config.asyncEnable {
             state = .launchPredictLoop
             startChild(.modelOwner, index: 0, generation: generation)
@@ -103,6 +106,22 @@ package final class Supervisor {
             logger.info("listening on \(host):\(port) (\(config.transport))")
             try? "\(getpid())\n".write(toFile: endpointPidFile, atomically: true, encoding: .utf8)
         }
+    }
+
+    /// Makes the futures' store, and in async mode starts the dispatcher that runs
+    /// them on the model owner (a few calls at a time: twice the model's concurrency).
+    func startFutures() throws {
+        let store = FutureStore(runtime: runtimeDirectory, config: config)
+        try store.create()
+        guard config.asyncEnable else { return }
+        let (service, status, config, logger) = (self.service, self.status, self.config, self.logger)
+        let dispatcher = FuturesDispatcher(store: store, ownerSocket: ownerSocket(generation), status: status, logger: logger) { socket in
+            Router(
+                api: service.api, document: service.document, status: status, asyncEnable: true,
+                backend: ModelOwnerClient(socketPath: socket, status: status, requestTimeout: config.requestTimeout), logger: logger)
+        }
+        try dispatcher.start(workers: max(2, config.modelConcurrency * 2))
+        futures = dispatcher
     }
 
     /// Where `octoai reload --socket PATH` finds the supervisor.
@@ -139,6 +158,7 @@ package final class Supervisor {
         }
         if let reload, !reload.path.isEmpty { unlink(reload.path) }
         if let python = config.python { try? FileManager.default.removeItem(atPath: python.hostDirectory) }
+        try? FileManager.default.removeItem(atPath: FutureStore(runtime: runtimeDirectory, config: config).directory)
         if let names = try? FileManager.default.contentsOfDirectory(atPath: runtimeDirectory) {
             for name in names { unlink(runtimeDirectory + "/" + name) }
         }
