@@ -4,12 +4,18 @@ import Testing
 /// Streaming endpoints (CONTRACT §8) through real nginx: EchoService's
 /// `POST /stream` sends the characters of its `/infer` answer one event each.
 @Suite struct StreamingTests {
-    /// Each wire in async mode (through the model owner) and in sync mode.
-    static let modes: [(Wire, Bool)] = Wire.allCases.flatMap { wire in [(wire, true), (wire, false)] }
+    /// The Swift EchoService over each transport in async mode (through the model
+    /// owner) and in sync mode, and a Python service whose `/stream` is a
+    /// generator (`Tests/PythonServices/stream_service`) over each transport.
+    static let modes: [(Wire, Bool)] = Wire.allCases.flatMap { wire in [(wire, true), (wire, false)] } + [(.fastcgiPython, true), (.scgiPython, true)]
 
     static func stack(_ wire: Wire, async: Bool, extra: [String] = []) throws -> Stack {
         var options = Stack.Options()
         options.wire = wire
+        if wire.python {
+            options.pythonModule = Stack.packageRoot.appendingPathComponent("Tests/PythonServices/stream_service/service.py").path
+            options.service = "StreamEchoService"
+        }
         options.arguments += ["--async-enable", async ? "true" : "false"] + extra
         return try Stack(options)
     }
@@ -52,10 +58,10 @@ import Testing
         // And serving goes on.
         let after = try EventStreamClient(port: stack.port, path: "/stream", json: #"{"prompt":"ok"}"#).readAll()
         #expect(after.count == 4)
-        #expect(stack.log.contains("boom: EchoService.infer() failed on purpose"))
+        #expect(stack.log.contains(wire.python ? "ValueError: boom requested" : "boom: EchoService.infer() failed on purpose"))
     }
 
-    @Test(arguments: Wire.allCases)
+    @Test(arguments: Wire.everyKind)
     func errorsBeforeTheFirstItemAreOrdinaryJSONAnswers(_ wire: Wire) throws {
         let stack = try Self.stack(wire, async: true)
         defer { stack.stop() }
@@ -88,6 +94,8 @@ import Testing
         stream.disconnect()
         let left = Date()
         try stack.waitFor("the method to stop", timeout: 3) { stack.log.contains("stopped: its client went away") }
+        // The Python generator sees it too: GeneratorExit at its yield.
+        if wire.python { #expect(stack.log.contains("StreamEchoService.stream: stopped by its client (1)")) }
         #expect(Date().timeIntervalSince(left) < 2.5)
         try stack.waitFor("the cancel to be counted", timeout: 5) { try stack.metric("octoai_streams_cancelled_total") == 1 }
         #expect(try stack.metric("octoai_stream_items_total") ?? 99 <= 3)
@@ -106,11 +114,15 @@ import Testing
         let prompt = String(repeating: "x", count: count)
         let stream = try EventStreamClient(port: stack.port, path: "/stream", json: #"{"prompt":"\#(prompt)","max_tokens":\#(count)}"#)
         try stream.readHead()
-        Thread.sleep(forTimeInterval: 2)
-        let stalled = try stack.metric("octoai_stream_items_total") ?? 0
-        Thread.sleep(forTimeInterval: 0.5)
-        #expect(try stack.metric("octoai_stream_items_total") == stalled, "the model went on while nobody read")
-        #expect(stalled < Double(count))
+        // Items stop being sent while nobody reads: the count settles, well before the end.
+        var stalled = -1.0
+        try stack.waitFor("the stream to stall", timeout: 30) {
+            let now = try stack.metric("octoai_stream_items_total") ?? 0
+            defer { stalled = now }
+            if now != stalled { Thread.sleep(forTimeInterval: 0.5) }
+            return now == stalled
+        }
+        #expect(stalled < Double(count), "the model went on while nobody read")
         let rss = try #require(stack.totalRSSKilobytes())
         #expect(rss < 200_000, "\(rss) kB while a client reads nothing")
         let events = try stream.readAll()

@@ -18,7 +18,8 @@ package enum PythonHost {
         ("fixed_schemas.py", PackageResources.fixed_schemas_py), ("form.py", PackageResources.form_py),
         ("handlers.py", PackageResources.handlers_py), ("ipc.py", PackageResources.ipc_py), ("metrics.py", PackageResources.metrics_py),
         ("owner.py", PackageResources.owner_py), ("proctitle.py", PackageResources.proctitle_py),
-        ("schema.py", PackageResources.schema_py), ("validation.py", PackageResources.validation_py),
+        ("schema.py", PackageResources.schema_py), ("streaming.py", PackageResources.streaming_py),
+        ("validation.py", PackageResources.validation_py),
     ]
 
     /// Why a Python service cannot be served; the message is the whole line to show.

@@ -25,7 +25,7 @@ enum PythonServiceDescription {
                 throw PythonHost.Failure(description: "the Python host's description of \(python.module) has a malformed endpoint")
             }
             // pydantic validates (and its schemas are in `document`): nothing for the responder to check.
-            endpoints.append(EndpointInfo(path: path, componentPrefix: prefix, input: .any, output: .any, isForm: form))
+            endpoints.append(EndpointInfo(path: path, componentPrefix: prefix, input: .any, output: .any, isForm: form, isStream: item["stream"] == .bool(true)))
         }
         guard endpoints.first?.path == "/infer" else { throw PythonHost.Failure(description: "\(name) has no /infer endpoint") }
         var api = APIDescription(title: name, endpoints: endpoints)

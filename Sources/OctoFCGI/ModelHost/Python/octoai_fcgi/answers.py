@@ -8,7 +8,8 @@ An answer is ``(kind, status, payload)``:
   headers JSON ([[name, value], ...]) | body``. 422 bodies and HTTPExceptions
   use it, rendered by starlette's own ``JSONResponse`` so the bytes are the
   seed's bytes.
-Kinds 0x14 and up are left for streaming.
+- ``ITEM`` (0x14): one item of a stream (its JSON); more follow.
+- ``END`` (0x15): a stream ended after all its items (the CPU time covers it all).
 """
 import json
 import struct
@@ -19,10 +20,14 @@ from starlette.responses import JSONResponse, Response
 OUTPUT = 0x11
 ERROR = 0x12
 COMPLETE = 0x13
+ITEM = 0x14
+END = 0x15
 
 _U32 = struct.Struct("<I")
 
 INTERNAL_ERROR = (ERROR, 500, b"Internal Server Error")
+STREAM_END = (END, 200, b"")
+CLIENT_GONE = (ERROR, 499, b"Client closed request")
 
 
 def error(status: int, detail: str):

@@ -44,6 +44,44 @@ def run(method, kwargs: dict, encoder: OutputEncoder, request_id: int):
     return encode(result, encoder, method, request_id), cpu
 
 
+def run_stream(method, kwargs: dict, encoder: OutputEncoder, request_id: int, emit):
+    """Calls a streaming ``method(**kwargs)`` and sends each item it yields through
+    ``emit`` (False back: nobody reads any more; the generator is closed, so it
+    sees ``GeneratorExit`` at its ``yield``). Returns the stream's last answer and its CPU time."""
+    start = time.process_time_ns()
+    items = None
+    try:
+        items = iter(method(**kwargs))
+        for item in items:
+            try:
+                payload = encoder.encode(item)
+            except Exception as e:
+                _LOG.error("request %x: %s yielded a value its item annotation refuses: %s", request_id, _name(method),
+                           " ".join(str(e).split()))
+                _close(items)
+                return answers.INTERNAL_ERROR, time.process_time_ns() - start
+            if not emit(payload):
+                _close(items)
+                _LOG.debug("request %x stopped: its client went away", request_id)
+                return answers.CLIENT_GONE, time.process_time_ns() - start
+    except HTTPException as exc:
+        return _http_answer(exc, request_id), time.process_time_ns() - start
+    except BaseException:
+        cpu = time.process_time_ns() - start
+        _LOG.error("request %x: %s raised:\n%s", request_id, _name(method), traceback.format_exc().rstrip())
+        return answers.INTERNAL_ERROR, cpu
+    return answers.STREAM_END, time.process_time_ns() - start
+
+
+def _close(items):
+    close = getattr(items, "close", None)
+    if close is not None:
+        try:
+            close()
+        except Exception:
+            _LOG.exception("closing a stream's generator failed")
+
+
 def encode(result, encoder: OutputEncoder, method, request_id: int):
     """The OUTPUT answer for ``result``, or a 500 when its annotation refuses it."""
     try:

@@ -16,7 +16,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, Callable, List, Optional
 
-from . import HostError
+from . import HostError, streaming
 
 _LOG = logging.getLogger("octoai.model-owner")
 
@@ -34,6 +34,9 @@ class Endpoint:
     component_prefix: str
     input_model: Optional[type]
     output_model: type
+    # A generator (or a method annotated to return an Iterator): its answer is a
+    # stream of items, and ``output_model`` is the seed's Output model of one item.
+    stream: bool = False
 
 
 @dataclass
@@ -132,8 +135,10 @@ def load(module_name: str, class_name: Optional[str]) -> ServiceInfo:
         service = cls()
     except BaseException as e:
         raise HostError(f"{cls.__name__}() failed: {_one_line(e)}{_where(e)}") from e
+    streams = streaming.items_of(service)
+    seed_view = streaming.seed_view(service, streams)
     try:
-        seed_server.Server(service, async_enable=False)
+        seed_server.Server(seed_view, async_enable=False)
     except BaseException as e:
         raise HostError(f"{cls.__name__} cannot be served by octoai-sdk: {_one_line(e)}") from e
 
@@ -142,11 +147,11 @@ def load(module_name: str, class_name: Optional[str]) -> ServiceInfo:
         _LOG.info("module '%s' has several service classes (%s): %s, as octoai-sdk picks (--service-class picks another)",
                   module_name, ", ".join(candidates), cls.__name__)
     endpoints = [Endpoint("/infer", "infer", service.infer, False, "", inspect_input_types(service.infer),
-                          inspect_output_types(service.infer))]
+                          inspect_output_types(seed_view.infer), "infer" in streams)]
     for name, (method, path) in find_additional_endpoints(service).items():
         path = path or f"/{name}".replace("_", "-")
         endpoints.append(Endpoint(path, name, method, False, component_prefix(path), inspect_input_types(method),
-                                  inspect_output_types(method)))
+                                  inspect_output_types(getattr(seed_view, name)), name in streams))
     if implements_form_data(service):
         method = service.infer_form_data
         endpoints.append(Endpoint(method.__path__, "infer_form_data", method, True, component_prefix(method.__path__),

@@ -109,6 +109,17 @@ def operation(summary: str, operation_id: str, body_ref: str, form: bool, respon
     }
 
 
+def stream_operation(summary: str, operation_id: str, body_ref: str, item: dict) -> dict:
+    """A streaming endpoint's POST: its 200 is ``text/event-stream``, each event one item."""
+    document = operation(summary, operation_id, body_ref, False, "")
+    document["responses"]["200"] = {
+        "description": "A stream of server-sent events, each `data: <item>` as the model produces it; then "
+                       '`data: {"analytics": ResponseAnalytics}` (or, after an error, `data: {"detail": ...}`) and `data: [DONE]`.',
+        "content": {"text/event-stream": {"schema": item}},
+    }
+    return document
+
+
 def validation_response() -> dict:
     """422: pydantic's errors, or the detail of an HTTPException(422) the service raised."""
     schema = {"anyOf": [{"$ref": _REF + "HTTPValidationError"}, {"$ref": _REF + "ErrorDetail"}]}

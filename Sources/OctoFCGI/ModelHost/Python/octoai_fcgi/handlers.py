@@ -29,8 +29,11 @@ class Handlers:
     def __len__(self):
         return len(self._routes)
 
-    def call(self, index: int, content_type: str, body: bytes, request_id: int):
-        """One call: ``(answer, cpu_ns)``."""
+    def is_stream(self, index: int) -> bool:
+        return self._routes[index][0].stream
+
+    def call(self, index: int, content_type: str, body: bytes, request_id: int, emit=None):
+        """One call: ``(answer, cpu_ns)``. A stream's items go out through ``emit`` as they come."""
         endpoint, json_input, encoder, form = self._routes[index]
         if form is not None:
             return form.handle(content_type, body, request_id)
@@ -38,6 +41,8 @@ class Handlers:
             kwargs = json_input.arguments(content_type, body)
         except Refused as refused:
             return refused.answer, 0
+        if endpoint.stream:
+            return calls.run_stream(endpoint.call, kwargs, encoder, request_id, emit)
         return calls.run(endpoint.call, kwargs, encoder, request_id)
 
     def call_batch(self, requests):

@@ -33,12 +33,14 @@ class Connection:
         self.sock = sock
         self._lock = threading.Lock()
 
-    def send(self, frame: bytes):
+    def send(self, frame: bytes) -> bool:
+        """False when the responder has closed the connection (it answers its client itself)."""
         with self._lock:
             try:
                 self.sock.sendall(frame)
+                return True
             except OSError:
-                pass  # closed: the responder went away and answers its client itself
+                return False
 
     def close(self):
         """Closes under the write lock: a worker mid-``sendall`` finishes before the descriptor can be reused."""
@@ -94,8 +96,9 @@ class Owner:
             _LOG.warning("%s declares _max_concurrency = %d: running %d calls at once, not %d", info.class_name,
                          info.max_concurrency, self.concurrency, config.model_concurrency)
         batching = info.batch is not None and config.max_batch_size > 1
+        batchable = not self.handlers.is_stream(0)
         self.queue = Batcher(config.max_batch_size if batching else 1, config.max_batch_delay, self.concurrency,
-                             lambda job: job.call.endpoint == 0)
+                             lambda job: batchable and job.call.endpoint == 0)
         self._deadlines = [None] * self.concurrency
         self._deadline_lock = threading.Lock()
         self.in_flight = InFlight()
@@ -228,7 +231,7 @@ class Owner:
         try:
             if len(runnable) == 1:
                 c = runnable[0].call
-                outcomes = [self.handlers.call(c.endpoint, c.content_type, c.body, c.id)]
+                outcomes = [self.handlers.call(c.endpoint, c.content_type, c.body, c.id, self._emitter(runnable[0], slot))]
             else:
                 outcomes = self.handlers.call_batch([(j.call.content_type, j.call.body, j.call.id) for j in runnable])
         except Exception:
@@ -240,6 +243,19 @@ class Owner:
                 self._deadlines[slot] = None
             self.metrics.observe("inference", time.monotonic() - now)
         return [(job, answer, cpu) for job, (answer, cpu) in zip(runnable, outcomes)]
+
+    def _emitter(self, job, slot):
+        """Sends one stream item of ``job``; the stuck-call deadline restarts with each
+        (``--request-timeout`` bounds the gap between items, not the stream)."""
+        connection, request_id, timeout = job.connection, job.call.id, self.config.request_timeout
+
+        def emit(payload: bytes) -> bool:
+            if timeout > 0:
+                with self._deadline_lock:
+                    self._deadlines[slot] = time.monotonic() + timeout + GRACE_SECONDS
+            return connection.send(ipc.encode_response(answers.ITEM, request_id, 200, 0, payload))
+
+        return emit
 
     def _watch(self):
         """Exits (status 3) when a call runs past its timeout plus a grace: the supervisor restarts the owner."""

@@ -18,7 +18,7 @@ import re
 from pydantic.json_schema import models_json_schema
 
 from . import examples
-from .fixed_schemas import FIXED_COMPONENTS, ROOT_OPERATION, HEALTH_OPERATION, operation
+from .fixed_schemas import FIXED_COMPONENTS, ROOT_OPERATION, HEALTH_OPERATION, operation, stream_operation
 
 _REF = "#/components/schemas/"
 
@@ -26,7 +26,8 @@ _REF = "#/components/schemas/"
 def describe(info) -> dict:
     return {
         "service_class": info.class_name,
-        "endpoints": [{"path": e.path, "component_prefix": e.component_prefix, "form": e.form, "method": e.method}
+        "endpoints": [{"path": e.path, "component_prefix": e.component_prefix, "form": e.form, "method": e.method,
+                       "stream": e.stream}
                       for e in info.endpoints],
         "openapi": openapi(info),
         "stores_assets": info.stores_assets,
@@ -63,7 +64,7 @@ def openapi(info) -> dict:
     paths = {"/": {"get": ROOT_OPERATION}, "/healthcheck": {"get": HEALTH_OPERATION}}
     taken = set(FIXED_COMPONENTS)
     for e in info.endpoints:
-        taken.update({e.component_prefix + "Input", e.component_prefix + "Output", e.component_prefix + "Response"})
+        taken.update({e.component_prefix + "Input", e.component_prefix + ("Item" if e.stream else "Output"), e.component_prefix + "Response"})
     seed_names = set()
     plan = []
     for e in info.endpoints:
@@ -91,6 +92,10 @@ def openapi(info) -> dict:
             body_ref = _REF + body_name
         else:
             body_ref = _REF + input_name
+        if e.stream:
+            item = _output_schema(defs, output_def, prefix, renames, suffix="Item")
+            paths[e.path] = {"post": stream_operation(_summary(e.path), _operation_id(e.path), body_ref, item)}
+            continue
         response_name = prefix + "Response"
         components[response_name] = {
             "properties": {"output": _output_schema(defs, output_def, prefix, renames),
@@ -109,6 +114,7 @@ def openapi(info) -> dict:
             schema["title"] = new
         components[new] = schema
     components = _rewrite_refs(components, renames)
+    paths = _rewrite_refs(paths, renames)  # a stream's item schema sits in its operation
     for e, input_name, _ in plan:
         if input_name:
             example = examples.derive(components[input_name], components, e.input_model)
@@ -123,20 +129,21 @@ def openapi(info) -> dict:
     }
 
 
-def _output_schema(defs: dict, output_def: str, prefix: str, renames: dict) -> dict:
+def _output_schema(defs: dict, output_def: str, prefix: str, renames: dict, suffix: str = "Output") -> dict:
     """The ``output`` member of the seed's Output model, without its ``None`` default.
 
     A model of the endpoint's own (referred to from nowhere else) is renamed
-    ``<Prefix>Output`` in ``renames``; an inline schema is titled so.
+    ``<Prefix>Output`` (a stream's item: ``<Prefix>Item``) in ``renames``; an
+    inline schema is titled so.
     """
     output = copy.deepcopy(defs[output_def]["properties"]["output"])
     output.pop("default", None)
     output = _unwrap(output)
     target = output.get("$ref", "")[len(_REF):]
     if target and target in defs and target not in renames and _references(defs, target) == 1:
-        renames[target] = prefix + "Output"
+        renames[target] = prefix + suffix
     elif not target:
-        output["title"] = prefix + "Output"
+        output["title"] = prefix + suffix
     return output
 
 
