@@ -137,8 +137,10 @@ package final class FutureStore: Sendable {
         }
     }
 
+    /// What the kept futures take; expired results (not yet swept) count for nothing.
     func usage() -> (count: Int, bytes: Int) {
-        let entries = self.entries()
+        let now = Date().timeIntervalSince1970
+        let entries = self.entries().filter { $0.kind != "result" || now - $0.modified <= ttl }
         return (Set(entries.filter { $0.kind == "call" || $0.kind == "result" }.map(\.id)).count, entries.reduce(0) { $0 + $1.size })
     }
 

@@ -109,7 +109,9 @@ package final class Supervisor {
     }
 
     /// Makes the futures' store, and in async mode starts the dispatcher that runs
-    /// them on the model owner (a few calls at a time: twice the model's concurrency).
+    /// them on the model owner: as many at a time as the model runs calls (a
+    /// batching service's batch fills from several), so `running` means running
+    /// and the rest wait, `pending`, in the store rather than in the owner's queue.
     func startFutures() throws {
         let store = FutureStore(runtime: runtimeDirectory, config: config)
         try store.create()
@@ -120,7 +122,7 @@ package final class Supervisor {
                 api: service.api, document: service.document, status: status, asyncEnable: true,
                 backend: ModelOwnerClient(socketPath: socket, status: status, requestTimeout: config.requestTimeout), logger: logger)
         }
-        try dispatcher.start(workers: max(2, config.modelConcurrency * 2))
+        try dispatcher.start(workers: config.modelConcurrency * (service.batchesInference ? min(config.maxBatchSize, 8) : 1))
         futures = dispatcher
     }
 
