@@ -78,7 +78,9 @@ import Testing
         let operation = ((document["paths"] as? [String: Any])?["/stream"] as? [String: Any])?["post"] as? [String: Any]
         let ok = (operation?["responses"] as? [String: Any])?["200"] as? [String: Any]
         let schema = ((ok?["content"] as? [String: Any])?["text/event-stream"] as? [String: Any])?["schema"] as? [String: Any]
-        #expect(schema?["$ref"] as? String == "#/components/schemas/StreamItem")
+        let data = ((schema?["properties"] as? [String: Any])?["data"] as? [String: Any])?["anyOf"] as? [[String: Any]]
+        let events = ((data?.first?["contentSchema"] as? [String: Any])?["anyOf"] as? [[String: Any]])?.compactMap { $0["$ref"] as? String }
+        #expect(events == ["#/components/schemas/StreamItem", "#/components/schemas/StreamAnalytics", "#/components/schemas/ErrorDetail"])
     }
 
     /// A client that leaves after 2 of 16 items (300 ms apart): the method is

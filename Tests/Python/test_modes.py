@@ -18,12 +18,23 @@ def describe(tmp_path, cwd=ECHO_DIR, args=(), env=None):
     return json.loads(out.read_text()), done
 
 
+def test_describe_a_streaming_service(tmp_path):
+    d, _ = describe(tmp_path, cwd=os.path.join(SERVICES, "stream_service"))
+    assert [(e["path"], e["stream"]) for e in d["endpoints"]] == [("/infer", False), ("/stream", True)]
+    ok = d["openapi"]["paths"]["/stream"]["post"]["responses"]["200"]
+    data = ok["content"]["text/event-stream"]["schema"]["properties"]["data"]["anyOf"]
+    assert data[0]["contentSchema"]["anyOf"][0] == {"$ref": "#/components/schemas/StreamItem"}
+    assert data[1] == {"const": "[DONE]"}
+    assert d["openapi"]["components"]["schemas"]["StreamItem"]["properties"] == {"token": {"title": "Token", "type": "string"}}
+    assert "StreamResponse" not in d["openapi"]["components"]["schemas"]
+
+
 def test_describe_echo_service(tmp_path):
     d, _ = describe(tmp_path)
     assert d["endpoints"] == [
-        {"path": "/infer", "component_prefix": "", "form": False, "method": "infer"},
-        {"path": "/tokenize", "component_prefix": "Tokenize", "form": False, "method": "tokenize"},
-        {"path": "/upload", "component_prefix": "Upload", "form": True, "method": "infer_form_data"},
+        {"path": "/infer", "component_prefix": "", "form": False, "method": "infer", "stream": False},
+        {"path": "/tokenize", "component_prefix": "Tokenize", "form": False, "method": "tokenize", "stream": False},
+        {"path": "/upload", "component_prefix": "Upload", "form": True, "method": "infer_form_data", "stream": False},
     ]
     assert {k: v for k, v in d.items() if k not in ("endpoints", "openapi")} == {
         "service_class": "EchoService", "stores_assets": False, "batching": False, "max_concurrency": 1, "sdk_version": "0.10.1"}

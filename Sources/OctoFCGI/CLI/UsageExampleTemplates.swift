@@ -16,7 +16,10 @@ enum UsageExampleTemplates {
         {{#endpoints}}
 
         # {{{summary}}}: POST {{{path}}}
-        curl -sS --fail-with-body -X POST "${OCTOAI_URL}"{{{quotedPath}}}{{#curlArguments}} \
+        {{#isStream}}
+        # A stream of events (-N: print each as it arrives).
+        {{/isStream}}
+        curl -sS --fail-with-body{{#isStream}} -N{{/isStream}} -X POST "${OCTOAI_URL}"{{{quotedPath}}}{{#curlArguments}} \
           {{{.}}}{{/curlArguments}}
         echo
         {{/endpoints}}
@@ -70,6 +73,25 @@ enum UsageExampleTemplates {
             with urllib.request.urlopen(request, timeout=300) as response:
                 return json.loads(response.read().decode("utf-8"))
         {{/hasForm}}
+        {{#hasStream}}
+
+
+        def post_stream(path, body):
+            """POSTs `body` as JSON and yields each item of the text/event-stream answer as it arrives."""
+            request = urllib.request.Request(
+                OCTOAI_URL + path,
+                data=json.dumps(body).encode("utf-8"),
+                headers={"Content-Type": "application/json", "Accept": "text/event-stream"},
+                method="POST",
+            )
+            with urllib.request.urlopen(request, timeout=300) as response:
+                for line in response:
+                    line = line.decode("utf-8").strip()
+                    if line == "data: [DONE]":
+                        return
+                    if line.startswith("data:"):
+                        yield json.loads(line[5:])
+        {{/hasStream}}
 
 
         def main():
@@ -79,7 +101,13 @@ enum UsageExampleTemplates {
             print(json.dumps(post_form({{{pathLiteral}}}, {{{pythonFields}}}, {{{pythonFiles}}})))
             {{/isForm}}
             {{^isForm}}
+            {{#isStream}}
+            for item in post_stream({{{pathLiteral}}}, {{{pythonBody}}}):
+                print(json.dumps(item))
+            {{/isStream}}
+            {{^isStream}}
             print(json.dumps(post_json({{{pathLiteral}}}, {{{pythonBody}}})))
+            {{/isStream}}
             {{/isForm}}
         {{/endpoints}}
         {{^endpoints}}

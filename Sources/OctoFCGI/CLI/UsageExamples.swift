@@ -30,7 +30,10 @@ enum UsageExamples {
     static func context(_ document: JSONValue) -> [String: Any] {
         let reader = OpenAPIReader(document: document)
         let endpoints = reader.postOperations.map { endpoint($0, reader: reader) }
-        return ["title": reader.title, "endpoints": endpoints, "hasForm": endpoints.contains { $0["isForm"] as? Bool == true }]
+        return [
+            "title": reader.title, "endpoints": endpoints, "hasForm": endpoints.contains { $0["isForm"] as? Bool == true },
+            "hasStream": endpoints.contains { $0["isStream"] as? Bool == true },
+        ]
     }
 
     static func endpoint(_ operation: OpenAPIReader.Operation, reader: OpenAPIReader) -> [String: Any] {
@@ -41,6 +44,7 @@ enum UsageExamples {
             "pathLiteral": JSONValue.string(operation.path).serialized,
             "curlArguments": CurlExample.bodyArguments(operation, reader: reader),
             "isForm": operation.requestBody?.mediaType == "multipart/form-data",
+            "isStream": operation.responses.contains { $0.status == "200" && $0.isStream },
         ]
         guard let body = operation.requestBody else {
             values["pythonBody"] = "{}"

@@ -65,6 +65,14 @@ enum OpenAPIFixedSchemas {
 
     static let names = Set(all.map(\.0))
 
+    /// The last event of a stream that ended well: `{"analytics": ResponseAnalytics}`.
+    static let streamAnalytics: JSONValue = [
+        "properties": ["analytics": JSONSchemaEmitter.ref("ResponseAnalytics")],
+        "required": ["analytics"],
+        "title": "StreamAnalytics",
+        "type": "object",
+    ]
+
     static func response(_ description: String, _ schema: JSONValue) -> JSONValue {
         ["description": .string(description), "content": ["application/json": ["schema": schema]]]
     }

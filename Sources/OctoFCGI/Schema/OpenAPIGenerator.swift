@@ -65,6 +65,7 @@ package enum OpenAPIGenerator {
         let outputSchema = bodySchema(endpoint.output, named: names.output, emitter: &emitter)
         let success: JSONValue
         if endpoint.isStream {
+            emitter.addFixed("StreamAnalytics", OpenAPIFixedSchemas.streamAnalytics)
             success = streamResponse(item: outputSchema)
         } else {
             emitter.addFixed(names.response, responseSchema(output: outputSchema, title: names.response))
@@ -96,12 +97,25 @@ package enum OpenAPIGenerator {
         return JSONSchemaEmitter.ref(emitter.component(for: object))
     }
 
-    /// A streaming endpoint's 200: `text/event-stream` whose events carry `item`.
+    /// A streaming endpoint's 200: `text/event-stream`, whose schema is one event's
+    /// (OpenAPI 3.2's `itemSchema` convention, which schema-driven clients check event
+    /// by event): `data` is JSON, an item, then the analytics (or, after an error,
+    /// its detail), and last the text `[DONE]`.
     static func streamResponse(item: JSONValue) -> JSONValue {
-        [
+        let json: JSONValue = [
+            "contentMediaType": "application/json",
+            "contentSchema": ["anyOf": [item, JSONSchemaEmitter.ref("StreamAnalytics"), JSONSchemaEmitter.ref("ErrorDetail")]],
+            "type": "string",
+        ]
+        let event: JSONValue = [
+            "properties": ["data": ["anyOf": [json, ["const": "[DONE]"]]], "event": ["type": "string"]],
+            "required": ["data"],
+            "type": "object",
+        ]
+        return [
             "description":
                 "A stream of server-sent events, each `data: <item>` as the model produces it; then `data: {\"analytics\": ResponseAnalytics}` (or, after an error, `data: {\"detail\": ...}`) and `data: [DONE]`.",
-            "content": ["text/event-stream": ["schema": item]],
+            "content": ["text/event-stream": ["schema": event]],
         ]
     }
 

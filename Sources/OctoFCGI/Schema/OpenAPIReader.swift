@@ -19,6 +19,8 @@ struct OpenAPIReader {
         var status: String
         var description: String
         var schema: JSONValue?
+        /// A `text/event-stream` of items (`schema` is one item's).
+        var isStream = false
     }
 
     /// One property of an object schema.
@@ -61,7 +63,10 @@ struct OpenAPIReader {
         var responses: [Response] = []
         if case let .object(codes)? = operation["responses"] {
             responses = codes.map { code, response in
-                Response(status: code, description: response["description"]?.stringValue ?? "", schema: response["content"]?["application/json"]?["schema"] ?? response["content"]?["text/event-stream"]?["schema"])
+                Response(
+                    status: code, description: response["description"]?.stringValue ?? "",
+                    schema: response["content"]?["application/json"]?["schema"] ?? response["content"]?["text/event-stream"]?["schema"],
+                    isStream: response["content"]?["text/event-stream"] != nil)
             }
         }
         return Operation(

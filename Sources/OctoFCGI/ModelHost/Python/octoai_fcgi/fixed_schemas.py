@@ -109,13 +109,32 @@ def operation(summary: str, operation_id: str, body_ref: str, form: bool, respon
     }
 
 
+STREAM_ANALYTICS = {
+    "properties": {"analytics": {"$ref": _REF + "ResponseAnalytics"}},
+    "required": ["analytics"],
+    "title": "StreamAnalytics",
+    "type": "object",
+}
+
+
 def stream_operation(summary: str, operation_id: str, body_ref: str, item: dict) -> dict:
-    """A streaming endpoint's POST: its 200 is ``text/event-stream``, each event one item."""
+    """A streaming endpoint's POST: its 200 is ``text/event-stream`` whose events are
+    items, then the analytics (or, after an error, its detail), as the Swift server documents it."""
     document = operation(summary, operation_id, body_ref, False, "")
+    json_data = {
+        "contentMediaType": "application/json",
+        "contentSchema": {"anyOf": [item, {"$ref": _REF + "StreamAnalytics"}, {"$ref": _REF + "ErrorDetail"}]},
+        "type": "string",
+    }
+    event = {
+        "properties": {"data": {"anyOf": [json_data, {"const": "[DONE]"}]}, "event": {"type": "string"}},
+        "required": ["data"],
+        "type": "object",
+    }
     document["responses"]["200"] = {
         "description": "A stream of server-sent events, each `data: <item>` as the model produces it; then "
                        '`data: {"analytics": ResponseAnalytics}` (or, after an error, `data: {"detail": ...}`) and `data: [DONE]`.',
-        "content": {"text/event-stream": {"schema": item}},
+        "content": {"text/event-stream": {"schema": event}},
     }
     return document
 

@@ -18,7 +18,7 @@ import re
 from pydantic.json_schema import models_json_schema
 
 from . import examples
-from .fixed_schemas import FIXED_COMPONENTS, ROOT_OPERATION, HEALTH_OPERATION, operation, stream_operation
+from .fixed_schemas import FIXED_COMPONENTS, HEALTH_OPERATION, ROOT_OPERATION, STREAM_ANALYTICS, operation, stream_operation
 
 _REF = "#/components/schemas/"
 
@@ -95,6 +95,7 @@ def openapi(info) -> dict:
         if e.stream:
             item = _output_schema(defs, output_def, prefix, renames, suffix="Item")
             paths[e.path] = {"post": stream_operation(_summary(e.path), _operation_id(e.path), body_ref, item)}
+            components["StreamAnalytics"] = copy.deepcopy(STREAM_ANALYTICS)
             continue
         response_name = prefix + "Response"
         components[response_name] = {
