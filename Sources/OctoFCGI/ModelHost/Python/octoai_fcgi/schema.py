@@ -69,8 +69,12 @@ def write_inputs(path: str):
         except Exception:
             return  # cannot tell what it was made from: no list, no cache
     names.update(p or os.getcwd() for p in sys.path if isinstance(p, str))
+    # Not our own package: its folder is new on every run, and the cache's key covers its bytes.
+    host = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     inputs = []
     for name in sorted(os.path.abspath(n) for n in names):
+        if name == host or name.startswith(host + os.sep):
+            continue
         try:
             st = os.stat(name)
             inputs.append([name, st.st_mtime_ns, st.st_size])
