@@ -302,7 +302,14 @@ def serve(load_service) -> int:
     return 0
 
 
+_SHUTTING_DOWN = threading.Lock()
+
+
 def _shut_down(service):
+    """``on_server_shutdown()``, once: when calls outlast the drain, the main thread may come back from its call
+    while the signals thread shuts down; the second one waits for the first to end the process."""
+    if not _SHUTTING_DOWN.acquire(blocking=False):
+        threading.Event().wait()
     try:
         _LOG.info("lifecycle: on_server_shutdown")
         service.on_server_shutdown()
