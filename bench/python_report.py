@@ -164,10 +164,14 @@ def main():
             w("")
             w("| side | median ms | min ms | max ms | runs (ms) |")
             w("|---|---|---|---|---|")
-            for side in ("ours", "seed"):
+            for side in ("ours", "ours_cold", "seed"):
                 v = su.get(side, [])
                 if v:
                     w(f"| {side} | {fmt(med(v), 0)} | {fmt(min(v), 0)} | {fmt(max(v), 0)} | {' / '.join(f'{x:.0f}' for x in v)} |")
+            if su.get("ours_cold"):
+                w("")
+                w("`ours_cold`: the describe cache off (`OCTOAI_DESCRIBE_CACHE=0`), i.e. a first start or one after the "
+                  "service's code changed: `describe` imports the service, then the model owner does.")
             w("")
             targets.append(("echo start-up (exec -> RUNNING) no longer than the seed's", f"{fmt(so, 0)} ms vs {fmt(ss, 0)} ms", so / ss if ss else float("nan"), so <= ss))
 

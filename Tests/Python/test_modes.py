@@ -70,6 +70,25 @@ def test_openapi_documents_are_valid(tmp_path, directory):
     validate(d["openapi"])
 
 
+def test_describe_lists_what_it_was_made_from(tmp_path):
+    """`--inputs`: what the describe cache checks (README): the module's file and folder, the imported
+    packages' files and folders, sys.path entries; each with its mtime and size (-1 when missing)."""
+    inputs = tmp_path / "inputs.json"
+    done = run_host(["describe", "--output", str(tmp_path / "d.json"), "--inputs", str(inputs)], cwd=ECHO_DIR)
+    assert done.returncode == 0, done.stderr
+    text = inputs.read_text()
+    assert "\n" not in text  # one line: the cache entry is this line, a newline, the description
+    listed = {path: (mtime, size) for path, mtime, size in json.loads(text)}
+    module = os.path.join(ECHO_DIR, "service.py")
+    st = os.stat(module)
+    assert listed[module] == (st.st_mtime_ns, st.st_size)
+    assert listed[ECHO_DIR] == (os.stat(ECHO_DIR).st_mtime_ns, os.stat(ECHO_DIR).st_size)
+    import octoai.service
+    assert os.path.abspath(octoai.service.__file__) in listed
+    assert all(isinstance(m, int) and isinstance(s, int) for m, s in listed.values())
+    assert not any("octoai_fcgi" in path for path in listed)  # the host's own folder is new each run: not listed
+
+
 def test_describe_with_assets_and_a_file_path(tmp_path):
     d, _ = describe(tmp_path, cwd=str(tmp_path), args=["--service-module", os.path.join(ECHO_DIR, "service.py"),
                                                        "--service-class", "EchoServiceWithAssets"])

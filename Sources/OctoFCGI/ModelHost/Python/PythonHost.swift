@@ -83,17 +83,30 @@ package enum PythonHost {
         return process.terminationReason == .exit ? process.terminationStatus : 128 + process.terminationStatus
     }
 
-    /// Installs the host, has it describe the service, and returns the service.
-    /// The host says what is wrong itself (one `octoai: ...` line on stderr); a
-    /// failure here means it has.
-    package static func describe(interpreter: String, module: String, serviceClass: String?) throws -> ServiceDescriptor {
+    /// Installs the host and returns the service as it describes it: from the
+    /// describe cache when everything the description was made from is unchanged
+    /// (``PythonDescriptionCache``: the import the model owner does anyway is then
+    /// the only one before serving), else by running `describe`. The host says
+    /// what is wrong itself (one `octoai: ...` line on stderr); a failure here
+    /// means it has.
+    package static func describe(
+        interpreter: String, module: String, serviceClass: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> ServiceDescriptor {
         let python = PythonModule(interpreter: interpreter, module: module, serviceClass: serviceClass, hostDirectory: try install())
-        let status = try run(python, ["describe", "--output", python.descriptionPath])
+        let cache = PythonDescriptionCache(python, environment: environment)
+        if let cache, cache.restore(to: python.descriptionPath), let service = try? PythonServiceDescription.load(python) {
+            return service
+        }
+        let inputs = python.hostDirectory + "/inputs.json"
+        let status = try run(python, ["describe", "--output", python.descriptionPath] + (cache == nil ? [] : ["--inputs", inputs]), environment: environment)
         guard status == 0 else {
             try? FileManager.default.removeItem(atPath: python.hostDirectory)
             throw DescribeFailed(status: status)
         }
-        return try PythonServiceDescription.load(python)
+        let service = try PythonServiceDescription.load(python)
+        cache?.save(description: python.descriptionPath, inputs: inputs)
+        try? FileManager.default.removeItem(atPath: inputs)
+        return service
     }
 
     /// `describe` failed; it has already said why.

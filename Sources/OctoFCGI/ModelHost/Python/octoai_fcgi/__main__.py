@@ -31,6 +31,7 @@ def _arguments(argv):
     modes = parser.add_subparsers(dest="mode", required=True)
     describe = modes.add_parser("describe", help="write the service's description (JSON) to FILE")
     describe.add_argument("--output", required=True)
+    describe.add_argument("--inputs", default=None, help="also write what the description was made from (JSON)")
     modes.add_parser("serve", help="the model owner (OCTOAI_CHILD, fds 5 and 6)")
     modes.add_parser("setup-service", help="run setup() once")
     modes.add_parser("store-assets", help="run store_assets() with the volume variables set")
@@ -79,6 +80,8 @@ def main(argv=None) -> int:
             from . import schema
 
             schema.write_description(load(), args.output)
+            if args.inputs:
+                schema.write_inputs(args.inputs)
         elif args.mode == "setup-service":
             _run_hook(load(), "setup")
         elif args.mode == "store-assets":

@@ -4,8 +4,8 @@ A worker asks for the next batch: the oldest waiting job plus the batchable jobs
 right behind it, up to ``max_size``. It waits up to ``max_delay`` for company
 only when calls have lately been arriving together (the last batch held more
 than one); a lone call at low load never waits. Jobs are taken strictly from the
-head, never reordered. The reading thread may run a job itself
-(``claim_inline``) when nothing waits and a slot is free, saving a hand-off.
+head, never reordered. Every job goes through the queue to a worker (the reading
+thread never runs one itself: owner.py says why).
 """
 import collections
 import threading
@@ -20,18 +20,8 @@ class Batcher:
         self._jobs = collections.deque()
         self._free = list(reversed(range(max(1, concurrency))))
         self._last_batch = 0
+        self._closed = False
         self._cond = threading.Condition(threading.Lock())
-
-    def claim_inline(self, job):
-        """A slot to run ``job`` on at once on the caller's thread, or None (push it)."""
-        with self._cond:
-            if self._jobs or not self._free:
-                return None
-            if self.max_size > 1 and self._batchable(job):
-                if self._last_batch > 1:
-                    return None
-                self._last_batch = 1
-            return self._free.pop()
 
     def finished(self, slot: int):
         with self._cond:
@@ -40,9 +30,9 @@ class Batcher:
                 self._cond.notify_all()
 
     def push(self, job, limit: int = 0) -> bool:
-        """Queues ``job`` unless ``limit`` (> 0) jobs already wait."""
+        """Queues ``job`` unless ``limit`` (> 0) jobs already wait (a job a free worker is about to take does not)."""
         with self._cond:
-            if limit > 0 and len(self._jobs) >= limit:
+            if limit > 0 and len(self._jobs) - len(self._free) >= limit:
                 return False
             self._jobs.append(job)
             self._cond.notify_all()
@@ -60,11 +50,19 @@ class Batcher:
         with self._cond:
             return len(self._jobs)
 
-    def next_batch(self):
-        """Blocks until a job waits and a slot is free; returns ``(jobs, slot)``."""
+    def close(self):
+        """Ends the workers: ``next_batch`` returns ``(None, None)`` from now on."""
         with self._cond:
-            while not self._jobs or not self._free:
+            self._closed = True
+            self._cond.notify_all()
+
+    def next_batch(self):
+        """Blocks until a job waits and a slot is free; returns ``(jobs, slot)``, or ``(None, None)`` once closed."""
+        with self._cond:
+            while not self._closed and (not self._jobs or not self._free):
                 self._cond.wait()
+            if self._closed:
+                return None, None
             slot = self._free.pop()
             batch = [self._jobs.popleft()]
             if self.max_size == 1 or not self._batchable(batch[0]):

@@ -1,11 +1,16 @@
 """``serve``: the model owner, as ``ModelOwnerProcess.swift`` + ``ModelOwnerServer.swift`` are for Swift.
 
 Threads: one accepts responder connections on the owner socket; one reads each
-connection's frames; ``concurrency`` workers run queued calls in arrival order;
-a watchdog (with a request timeout) exits the process when a call is stuck; one
-reads the lifeline pipe. The main thread runs ``on_server_startup()`` and
-``setup()``, then waits for the control signals with ``sigwait``: they arrive
-blocked in every thread, as the Swift spawner blocks them.
+connection's frames and queues its calls; ``concurrency`` workers run them in
+arrival order; a watchdog (with a request timeout) exits the process when a call
+is stuck; one reads the lifeline pipe; one waits for the control signals with
+``sigwait`` (they arrive blocked in every thread, as the Swift spawner blocks
+them). The main thread runs ``on_server_startup()`` and ``setup()`` and then is
+worker 0, as the seed's predict loop runs ``setup()`` and every call on one
+thread: what ``setup()`` left bound to its thread serves the calls. torch is the
+case that made it matter: each thread that runs torch code gets an OpenMP team of
+its own, and with more teams than cores libgomp stops spinning between parallel
+regions, so a call on another thread ran on about one core (bench/PYTHON_RESULTS.md).
 """
 import logging
 import os
@@ -122,7 +127,7 @@ class Owner:
         os.chmod(path, 0o600)
         listener.listen(512)
         self._listener = listener
-        for i in range(self.concurrency):
+        for i in range(1, self.concurrency):  # worker 0 is the main thread (``serve``)
             threading.Thread(target=self._work, name=f"model-{i}", daemon=True).start()
         if self.config.request_timeout > 0:
             threading.Thread(target=self._watch, name="watchdog", daemon=True).start()
@@ -151,12 +156,7 @@ class Owner:
                     self._drop("its client went away", lambda j, c=connection, i=message.id: j.connection is c and j.call.id == i)
                     continue
                 job = Job(connection, message, self.in_flight)
-                slot = self.queue.claim_inline(job)
-                if slot is not None:
-                    results = self._run([job], slot)
-                    self.queue.finished(slot)
-                    self._reply(results)
-                elif self.queue.push(job, self.config.max_queue):
+                if self.queue.push(job, self.config.max_queue):
                     _LOG.debug("request %x queued", message.id)
                 else:
                     job.reply(answers.error(503, "Overloaded"))
@@ -179,8 +179,8 @@ class Owner:
             self.metrics.cancelled(len(dropped))
             self.metrics.queue_depth(len(self.queue))
 
-    def drain(self, timeout: float):
-        """Stops accepting connections and waits (at most ``timeout``) for the calls already read."""
+    def drain(self, timeout: float) -> bool:
+        """Stops accepting connections and waits (at most ``timeout``) for the calls already read; False if some still run."""
         try:
             os.unlink(self.config.owner_socket)
         except OSError:
@@ -193,10 +193,15 @@ class Owner:
         self._listener.close()
         if not self.in_flight.wait_idle(timeout):
             _LOG.warning("calls still running after %.0f s of draining; shutting down anyway", timeout)
+            return False
+        return True
 
     def _work(self):
+        """Runs calls until the queue is closed (the drain is over)."""
         while True:
             batch, slot = self.queue.next_batch()
+            if batch is None:
+                return
             results = self._run(batch, slot)
             self.queue.finished(slot)
             self._reply(results)
@@ -257,6 +262,19 @@ class Owner:
 
         return emit
 
+    def _await_sigterm(self, service):
+        """The signals thread: SIGTERM drains, then closes the queue, so the main thread's worker loop ends and
+        ``serve`` runs ``on_server_shutdown()``; when calls still run after ``drainTimeout``, it shuts down itself."""
+        while signal.sigwait(CONTROL_SIGNALS) != signal.SIGTERM:
+            pass  # SIGINT reaches the whole process group on Ctrl-C; SIGHUP means reload: the supervisor acts on both.
+        idle = self.drain(self.config.drain_timeout)
+        self.queue.close()
+        if not idle:
+            _shut_down(service)
+            logging.shutdown()
+            sys.stdout.flush()
+            os._exit(0)
+
     def _watch(self):
         """Exits (status 3) when a call runs past its timeout plus a grace: the supervisor restarts the owner."""
         while True:
@@ -294,12 +312,22 @@ def serve(load_service) -> int:
     report("RUNNING")
     _LOG.info("model owner running %s (%d endpoints, %d at once%s) on %s", info.class_name, len(owner.handlers),
               owner.concurrency, ", batching" if owner.queue.max_size > 1 else "", config.owner_socket)
-    while signal.sigwait(CONTROL_SIGNALS) != signal.SIGTERM:
-        pass  # SIGINT reaches the whole process group on Ctrl-C; SIGHUP means reload: the supervisor acts on both.
-    owner.drain(config.drain_timeout)
+    threading.Thread(target=owner._await_sigterm, args=(service,), name="signals", daemon=True).start()
+    owner._work()  # worker 0 on the thread that ran setup(), until SIGTERM's drain is over
+    _shut_down(service)
+    return 0
+
+
+_SHUTTING_DOWN = threading.Lock()
+
+
+def _shut_down(service):
+    """``on_server_shutdown()``, once: when calls outlast the drain, the main thread may come back from its call
+    while the signals thread shuts down; the second one waits for the first to end the process."""
+    if not _SHUTTING_DOWN.acquire(blocking=False):
+        threading.Event().wait()
     try:
         _LOG.info("lifecycle: on_server_shutdown")
         service.on_server_shutdown()
     except BaseException as e:
         _LOG.error("on_server_shutdown failed: %s: %s", type(e).__name__, e)
-    return 0

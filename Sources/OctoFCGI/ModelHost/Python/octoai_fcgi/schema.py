@@ -51,6 +51,45 @@ def write_description(info, path: str):
         raise HostError(f"cannot write the description to {path}: {e.strerror}") from e
 
 
+def write_inputs(path: str):
+    """Writes ``[[path, mtime_ns, size], ...]`` of what the description was made from (README: the
+    describe cache): every imported module's file and folder, every package folder and every
+    ``sys.path`` entry (``-1, -1`` when missing). A folder's mtime changes when a file is added to it
+    or removed, so a new module that would shadow one imported here changes the list too."""
+    import sys
+
+    names = set()
+    for module in list(sys.modules.values()):
+        try:  # anything may sit in sys.modules (torch puts objects whose __path__ is not a list there)
+            file = getattr(module, "__file__", None)
+            if isinstance(file, str):
+                names.update((file, os.path.dirname(file)))
+            folders = getattr(module, "__path__", None)
+            if isinstance(folders, (list, tuple)) or type(folders).__name__ == "_NamespacePath":
+                names.update(p for p in folders if isinstance(p, str))
+        except Exception:
+            return  # cannot tell what it was made from: no list, no cache
+    names.update(p or os.getcwd() for p in sys.path if isinstance(p, str))
+    # Not our own package: its folder is new on every run, and the cache's key covers its bytes.
+    host = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    inputs = []
+    for name in sorted(os.path.abspath(n) for n in names):
+        if name == host or name.startswith(host + os.sep):
+            continue
+        try:
+            st = os.stat(name)
+            inputs.append([name, st.st_mtime_ns, st.st_size])
+        except OSError:
+            inputs.append([name, -1, -1])
+    tmp = f"{path}.tmp{os.getpid()}"
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(inputs, f, separators=(",", ":"), ensure_ascii=False)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # no list: the description is not cached, nothing else changes
+
+
 def openapi(info) -> dict:
     models = []
     for e in info.endpoints:
