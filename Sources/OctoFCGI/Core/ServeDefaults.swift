@@ -53,6 +53,6 @@ package enum ServeDefaults {
     package static let futuresTTL = 600.0
     /// Futures kept at once (pending, running and finished), and the bytes their
     /// inputs and answers may take together; past either, new ones get 503.
-    package static let futuresMaxCount = 1000
+    package static let futuresMaxCount = 10_000
     package static let futuresMaxBytes = 256 << 20
 }

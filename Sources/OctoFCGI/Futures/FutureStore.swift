@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 import Glibc
 
@@ -25,6 +26,11 @@ package final class FutureStore: Sendable {
     let ttl: Double
     let maxCount: Int
     let maxBytes: Int
+    /// Seconds a result is kept once it has been fetched (at most its TTL).
+    static let fetchedTTL = 60.0
+    /// What the store held at the last look, and when (monotonic ns): a look reads
+    /// every file's size, so submits within a second of one add to it instead.
+    private let usageCache = Mutex<(count: Int, bytes: Int, at: UInt64)?>(nil)
 
     package init(directory: String, ttl: Double, maxCount: Int, maxBytes: Int) {
         self.directory = directory
@@ -49,8 +55,18 @@ package final class FutureStore: Sendable {
     /// Stores `call` as a new pending future; nil when the store is full.
     package func submit(_ call: FutureCall) -> String? {
         let bytes = call.encoded
-        let usage = self.usage()
-        guard usage.count < maxCount, usage.bytes + bytes.count <= maxBytes else { return nil }
+        let now = MonotonicClock.nanoseconds()
+        let admitted = usageCache.withLock { cache -> Bool in
+            if cache == nil || now &- cache!.at > 1_000_000_000 {
+                let usage = self.usage()
+                cache = (usage.count, usage.bytes, now)
+            }
+            guard cache!.count < maxCount, cache!.bytes + bytes.count <= maxBytes else { return false }
+            cache!.count += 1
+            cache!.bytes += bytes.count
+            return true
+        }
+        guard admitted else { return nil }
         let id = Self.newID()
         guard write(bytes, to: path(id, "call")) else { return nil }
         return id
@@ -86,9 +102,22 @@ package final class FutureStore: Sendable {
     }
 
     /// A finished future's answer; nil while it runs, or for an unknown or expired id.
+    /// Once fetched, it is kept for ``fetchedTTL`` more seconds (a client that lost
+    /// the answer can fetch it again), not for the whole TTL.
     package func answer(_ id: String) -> HTTPResponse? {
-        guard Self.isValid(id), !expired(path(id, "result")), let data = FileManager.default.contents(atPath: path(id, "result")) else { return nil }
+        let file = path(id, "result")
+        guard Self.isValid(id), !expired(file), let data = FileManager.default.contents(atPath: file) else { return nil }
+        let expiresAt = Date().timeIntervalSince1970 + min(Self.fetchedTTL, ttl) - ttl
+        var times = [timespec](repeating: timespec(tv_sec: Int(expiresAt), tv_nsec: 0), count: 2)
+        if Self.modified(file).map({ $0 > expiresAt }) == true { _ = utimensat(AT_FDCWD, file, &times, 0) }
         return FutureAnswer.decode(Array(data))
+    }
+
+    /// A file's modification time (seconds since 1970), nil when it is not there.
+    static func modified(_ file: String) -> Double? {
+        var info = stat()
+        guard stat(file, &info) == 0 else { return nil }
+        return Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
     }
 
     /// Pending futures the dispatcher has not sent, oldest first.
@@ -159,9 +188,8 @@ package final class FutureStore: Sendable {
     }
 
     private func expired(_ file: String) -> Bool {
-        var info = stat()
-        guard stat(file, &info) == 0 else { return false }
-        return Date().timeIntervalSince1970 - (Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9) > ttl
+        guard let modified = Self.modified(file) else { return false }
+        return Date().timeIntervalSince1970 - modified > ttl
     }
 
     /// Writes a temporary file and renames it into place.
