@@ -65,16 +65,7 @@ final class InProcessBackend: InferenceBackend {
         let deadline = timeout > 0 ? MonotonicClock.nanoseconds() + timeout : nil
         do {
             let prepared = try runner.host.prepare(endpoint: endpoint, input: FormPayload.joined(input), emit: { _ in false })
-            switch takeSlot(until: deadline) {
-            case .taken: break
-            case .overloaded: return .failure(.overloaded)
-            case .timedOut: return .failure(.inferenceTimedOut)
-            }
-            if let client, client.isGone {
-                slots.signal()
-                cancelled.increment()
-                return .failure(.clientClosedRequest)
-            }
+            if let refusal = takeSlot(until: deadline, client: client) { return .failure(refusal) }
             let encode: PreparedCall.Encode
             var methodCPU: UInt64 = 0
             if let deadline {
@@ -101,16 +92,7 @@ final class InProcessBackend: InferenceBackend {
         let deadline = timeout > 0 ? MonotonicClock.nanoseconds() + timeout : nil
         let stream: LocalStream
         do { stream = try LocalStream(timeout: timeout) } catch { return .failure(.modelUnavailable) }
-        switch takeSlot(until: deadline) {
-        case .taken: break
-        case .overloaded: return .failure(.overloaded)
-        case .timedOut: return .failure(.inferenceTimedOut)
-        }
-        if let client, client.isGone {
-            slots.signal()
-            cancelled.increment()
-            return .failure(.clientClosedRequest)
-        }
+        if let refusal = takeSlot(until: deadline, client: client) { return .failure(refusal) }
         let (runner, slots, id) = (self.runner, self.slots, requestID)
         let payload = FormPayload.joined(input)
         Thread.detachNewThread {
@@ -121,6 +103,20 @@ final class InProcessBackend: InferenceBackend {
             }
         }
         return .started(stream)
+    }
+
+    /// Takes a model slot for a call, or says why not: overloaded, timed out while
+    /// waiting, or its client went away meanwhile (counted; the slot is given back).
+    private func takeSlot(until deadline: UInt64?, client: ClientConnection?) -> HTTPResponse? {
+        switch takeSlot(until: deadline) {
+        case .taken: break
+        case .overloaded: return .overloaded
+        case .timedOut: return .inferenceTimedOut
+        }
+        guard let client, client.isGone else { return nil }
+        slots.signal()
+        cancelled.increment()
+        return .clientClosedRequest
     }
 
     private enum SlotWait { case taken, overloaded, timedOut }
