@@ -38,6 +38,24 @@ package enum StreamStart: Sendable {
     case started(any InferenceStream)
 }
 
+extension InferenceStream {
+    /// Waits until `fd` (where this stream's next event arrives) is readable:
+    /// nil then. Past `timeout` nanoseconds (0: none) or once `client` hangs up,
+    /// the stream is cancelled and the event that ends it is returned instead.
+    func awaitNext(on fd: Int32, client: ClientConnection?, timeout: UInt64) -> StreamEvent? {
+        let deadline = timeout > 0 ? MonotonicClock.nanoseconds() + timeout : nil
+        switch ClientConnection.wait(readable: fd, client: client, until: deadline) {
+        case .readable: return nil
+        case .timedOut:
+            cancel()
+            return .failed(.inferenceTimedOut)
+        case .clientGone:
+            cancel()
+            return .clientGone
+        }
+    }
+}
+
 extension InferenceBackend {
     /// A backend without streaming answers 500 (every backend octoai ships streams).
     package func stream(endpoint: Int, input: InferenceInput, client: ClientConnection?) -> StreamStart {

@@ -68,16 +68,7 @@ final class LocalStream: InferenceStream {
     }
 
     func next(client: ClientConnection?) -> StreamEvent {
-        let deadline = timeout > 0 ? MonotonicClock.nanoseconds() + timeout : nil
-        switch ClientConnection.wait(readable: wakeRead, client: client, until: deadline) {
-        case .readable: break
-        case .timedOut:
-            cancel()
-            return .failed(.inferenceTimedOut)
-        case .clientGone:
-            cancel()
-            return .clientGone
-        }
+        if let ended = awaitNext(on: wakeRead, client: client, timeout: timeout) { return ended }
         var byte: UInt8 = 0
         guard read(wakeRead, &byte, 1) == 1 else { return .failed(.modelUnavailable) }
         let event = state.withLock { $0.events.isEmpty ? nil : $0.events.removeFirst() }

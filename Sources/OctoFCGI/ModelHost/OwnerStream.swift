@@ -24,16 +24,9 @@ final class OwnerStream: InferenceStream {
 
     func next(client: ClientConnection?) -> StreamEvent {
         guard let c = connection.withLock({ $0 }) else { return .failed(.modelUnavailable) }
-        let timeout = UInt64(owner.timeoutMilliseconds) * 1_000_000
-        let deadline = timeout > 0 ? MonotonicClock.nanoseconds() + timeout : nil
-        switch c.reader.hasBufferedBytes ? .readable : ClientConnection.wait(readable: c.fd, client: client, until: deadline) {
-        case .readable: break
-        case .timedOut:
-            cancel()
-            return .failed(.inferenceTimedOut)
-        case .clientGone:
-            cancel()
-            return .clientGone
+        // Bytes already buffered may hold the next frame whole: then nothing more arrives to wait for.
+        if !c.reader.hasBufferedBytes, let ended = awaitNext(on: c.fd, client: client, timeout: UInt64(owner.timeoutMilliseconds) * 1_000_000) {
+            return ended
         }
         guard let frame = IPCFrame.readResponse(c.reader), frame.id == id else {
             cancel()
