@@ -28,17 +28,9 @@ final class EventStreamClient {
     private var chunked = false
 
     init(port: Int, path: String, json: String, headers extra: [String: String] = [:]) throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = try HTTPClient.connect(port: port, timeout: 20)
         self.fd = fd
         sentAt = Date()
-        var tv = timeval(tv_sec: 20, tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_port = UInt16(port).bigEndian
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let rc = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard rc == 0 else { throw HTTPClient.Failure(description: "connect to 127.0.0.1:\(port) failed: errno \(errno)") }
         let bytes = Array(json.utf8)
         var head = "POST \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nAccept: text/event-stream\r\nContent-Type: application/json\r\n"
         head += "Content-Length: \(bytes.count)\r\n"
