@@ -212,6 +212,31 @@ def test_import_error_is_reported_before_setup(spawn, tmp_path):
     assert owner.wait() == 1
 
 
+def test_a_first_owner_describes_then_serves(spawn, tmp_path):
+    description, inputs = str(tmp_path / "description.json"), str(tmp_path / "inputs.json")
+    owner = spawn(env={"OCTOAI_DESCRIBE_TO": description, "OCTOAI_DESCRIBE_INPUTS": inputs})
+    assert owner.reports("RUNNING") == ["DESCRIBED", "SETUP", "RUNNING"]
+    with open(description) as f:
+        described = json.load(f)
+    assert described["service_class"] == "EchoService" and described["endpoints"][0]["path"] == "/infer"
+    with open(inputs) as f:
+        assert any(path.endswith("service.py") for path, _, _ in json.load(f))
+    assert owner.connect().call(INFER, {"prompt": "hello"})[4] == b'"olleh"'
+    with open(f"/proc/{owner.proc.pid}/environ", "rb") as f:
+        assert b"HUGGINGFACE_HUB_CACHE" not in f.read()  # it stores no assets: it did not run itself again
+
+
+def test_a_first_owner_of_a_service_that_stores_assets_runs_again_with_the_volume_variables(spawn, tmp_path):
+    description = str(tmp_path / "description.json")
+    owner = spawn(service_class="EchoServiceWithAssets", env={"OCTOAI_DESCRIBE_TO": description, "OCTOAI_VOLUME_PATH": "/vol"})
+    assert owner.reports("RUNNING") == ["DESCRIBED", "SETUP", "RUNNING"]
+    with open(f"/proc/{owner.proc.pid}/environ", "rb") as f:
+        environment = f.read().split(b"\0")
+    assert b"HUGGINGFACE_HUB_CACHE=/vol/huggingface_hub_cache" in environment
+    assert not any(v.startswith(b"OCTOAI_DESCRIBE_TO=") for v in environment)
+    assert owner.connect().call(INFER, {"prompt": "abc"})[4] == b'"cba"'
+
+
 def test_refused_output_is_500_with_reason_in_log(spawn):
     owner = spawn(cwd=os.path.join(SERVICES, "bad_services"), module="wrong_output").running()
     c = owner.connect()

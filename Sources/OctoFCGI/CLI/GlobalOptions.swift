@@ -30,19 +30,52 @@ struct GlobalOptions: ParsableArguments {
     /// the Python service `--service-module` names, described by its interpreter
     /// (what cannot be served is one `octoai: ...` line and exit status 1).
     func start() throws -> ServiceDescriptor {
+        try startPython { try PythonHost.describe(interpreter: $0, module: $1, serviceClass: serviceClass) } ?? ServiceRegistry.select(serviceClass)
+    }
+
+    /// ``start()`` for the commands that serve: a Python service nothing has
+    /// described yet (no current describe-cache entry) is left to its first model
+    /// owner to describe, which the supervisor waits for before it listens.
+    func startServing() throws -> ServiceChoice {
+        let prepared = try startPython { try PythonHost.prepare(interpreter: $0, module: $1, serviceClass: serviceClass) }
+        switch prepared {
+        case nil: return .described(try ServiceRegistry.select(serviceClass))
+        case let .described(service)?: return .described(service)
+        case var .undescribed(python)?:
+            python.describedByOwner = true
+            return .describedByOwner(python)
+        }
+    }
+
+    /// Bootstraps logging; for `--service-module`, runs `body` with the interpreter
+    /// and the module and turns what the host refuses into exit status 1 (nil for
+    /// one of this binary's services).
+    private func startPython<T>(_ body: (String, String) throws -> T) throws -> T? {
         LogSetup.bootstrap(level: resolvedLogLevel)
-        guard let serviceModule else { return try ServiceRegistry.select(serviceClass) }
+        guard let serviceModule else { return nil }
         // The Python host logs at the level the command line asked for.
         setenv("OCTOAI_LOG_LEVEL", resolvedLogLevel.rawValue, 1)
         do {
-            let interpreter = try PythonHost.interpreter(python)
-            return try PythonHost.describe(interpreter: interpreter, module: serviceModule, serviceClass: serviceClass)
+            return try body(try PythonHost.interpreter(python), serviceModule)
         } catch let failure as PythonHost.Failure {
             FileHandle.standardError.write(Data("octoai: \(failure)\n".utf8))
             throw ExitCode(1)
         } catch is PythonHost.DescribeFailed {
             throw ExitCode(1)
         }
+    }
+}
+
+/// The service a serving command serves: described already, or a Python service
+/// its first model owner describes (``PythonModule/describedByOwner``).
+enum ServiceChoice {
+    case described(ServiceDescriptor)
+    case describedByOwner(PythonModule)
+
+    /// The descriptor, when it is known before serving.
+    var descriptor: ServiceDescriptor? {
+        if case let .described(service) = self { return service }
+        return nil
     }
 }
 

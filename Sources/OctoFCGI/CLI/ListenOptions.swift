@@ -37,11 +37,11 @@ struct ListenOptions: ParsableArguments {
 
     /// Runs the supervisor for the selected service until it stops (`fcgi`, `scgi`).
     func serve(_ options: ServeOptions, transport: TransportKind, globals: GlobalOptions) throws {
-        let service = try globals.start()
+        let service = try globals.startServing()
         var config = try options.configuration(endpoint: try endpoint(), transport: transport, service: service, globals: globals)
         config.socketGroup = socketGroup
-        AssetVolume.exportVariables(for: service)
-        let code = try Supervisor(config: config, service: service).run()
+        if let known = service.descriptor { AssetVolume.exportVariables(for: known) }
+        let code = try Supervisor(config: config, service: service.descriptor).run()
         if code != 0 { throw ExitCode(code) }
     }
 }

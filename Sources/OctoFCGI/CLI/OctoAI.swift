@@ -39,7 +39,7 @@ public enum OctoAI {
     /// The backend `octoai run` started: a supervisor, as `octoai fcgi` runs one.
     static func runBackend(_ config: ServeConfiguration) -> Never {
         LogSetup.bootstrap(level: config.logLevel)
-        let service = resolve(config)
+        let service = config.python?.describedByOwner == true ? nil : resolve(config)
         do {
             exit(try Supervisor(config: config, service: service).run())
         } catch {

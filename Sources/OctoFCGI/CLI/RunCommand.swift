@@ -23,7 +23,7 @@ struct RunCommand: ParsableCommand {
     static let backendEnvironmentKey = "OCTOAI_SERVE"
 
     func run() throws {
-        let service = try globals.start()
+        let service = try globals.startServing()
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1...65535") }
         guard let nginx = Self.findNginx() else {
             Logger.cli.error("nginx was not found (PATH, /usr/sbin, or OCTOAI_NGINX). Install it (Debian/Ubuntu: apt-get install -y nginx) and try again.")
@@ -38,7 +38,7 @@ struct RunCommand: ParsableCommand {
             maxBodySize: config.maxBodySize, keepaliveTimeout: timeoutKeepAlive, privatePrefix: directory)
         try nginxConfig.render().write(toFile: directory + "/nginx.conf", atomically: true, encoding: .utf8)
 
-        AssetVolume.exportVariables(for: service)
+        if let known = service.descriptor { AssetVolume.exportVariables(for: known) }
         SignalPolicy.install()
         var environment = ProcessInfo.processInfo.environment
         environment[Self.backendEnvironmentKey] = String(decoding: try JSONEncoder().encode(config), as: UTF8.self)
@@ -46,9 +46,18 @@ struct RunCommand: ParsableCommand {
         // configuration travels whole, never re-spelled as command-line flags.
         let backend = try ProcessSpawner.spawn(path: ProcessSpawner.executablePath, arguments: ["octoai: supervisor"], environment: environment)
         environment[Self.backendEnvironmentKey] = nil
+        var name = service.descriptor?.name ?? ""
+        if case let .describedByOwner(python) = service {
+            // Nothing listens before the backend has the description: nginx starts once its socket is there.
+            if let code = Self.awaitListener(socket, backend: backend) {
+                try? FileManager.default.removeItem(atPath: directory)
+                throw ExitCode(code)
+            }
+            name = (try? PythonServiceDescription.load(python).name) ?? python.module
+        }
         let server = try ProcessSpawner.spawn(
             path: nginx, arguments: ["nginx", "-p", directory, "-c", directory + "/nginx.conf", "-e", "stderr"], environment: environment)
-        Logger.cli.info("serving \(service.name) on http://127.0.0.1:\(port)/ (nginx pid \(server), octoai pid \(backend)); Ctrl-C stops")
+        Logger.cli.info("serving \(name) on http://127.0.0.1:\(port)/ (nginx pid \(server), octoai pid \(backend)); Ctrl-C stops")
         let code = ForegroundPair(first: server, second: backend).wait()
         try? FileManager.default.removeItem(atPath: directory)
         if code != 0 { throw ExitCode(code) }
@@ -60,6 +69,17 @@ struct RunCommand: ParsableCommand {
         guard let json = ProcessInfo.processInfo.environment[backendEnvironmentKey] else { return nil }
         unsetenv(backendEnvironmentKey)
         return try? JSONDecoder().decode(ServeConfiguration.self, from: Data(json.utf8))
+    }
+
+    /// Waits until the backend listens on `socket`; its exit status when it exited
+    /// first (it has said why), nil once it listens.
+    static func awaitListener(_ socket: String, backend: pid_t) -> Int32? {
+        while access(socket, F_OK) != 0 {
+            var status: Int32 = 0
+            if waitpid(backend, &status, WNOHANG) == backend { return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 1 }
+            usleep(5_000)
+        }
+        return nil
     }
 
     /// `OCTOAI_NGINX` when set (a specific build), else the first nginx on PATH or in the sbin directories.

@@ -88,17 +88,31 @@ struct ServeOptions: ParsableArguments {
 
     /// The configuration for `service`, listening at `endpoint`. Fails on what
     /// depends on the service: more concurrency than it allows.
+    func configuration(endpoint: ServeConfiguration.Endpoint, transport: TransportKind, service: ServiceChoice, globals: GlobalOptions) throws -> ServeConfiguration {
+        switch service {
+        case let .described(service): return try configuration(endpoint: endpoint, transport: transport, service: service, globals: globals)
+        case let .describedByOwner(python):
+            // The name and the concurrency it allows are checked once the owner has described it.
+            var config = try configuration(endpoint: endpoint, transport: transport, name: python.module, python: python, globals: globals)
+            config.service = ""
+            return config
+        }
+    }
+
     func configuration(endpoint: ServeConfiguration.Endpoint, transport: TransportKind, service: ServiceDescriptor, globals: GlobalOptions) throws -> ServeConfiguration {
-        guard modelConcurrency <= service.maxConcurrency else {
-            throw ValidationError(
-                "--model-concurrency \(modelConcurrency): \(service.name) allows at most \(service.maxConcurrency) concurrent calls (its maxConcurrency)")
-        }
-        if service.python != nil, !asyncEnable.value {
+        if let refusal = service.concurrencyRefusal(modelConcurrency) { throw ValidationError(refusal) }
+        return try configuration(endpoint: endpoint, transport: transport, name: service.name, python: service.python, globals: globals)
+    }
+
+    private func configuration(
+        endpoint: ServeConfiguration.Endpoint, transport: TransportKind, name: String, python: PythonModule?, globals: GlobalOptions
+    ) throws -> ServeConfiguration {
+        if python != nil, !asyncEnable.value {
             throw ConfigurationError(
-                "--async-enable false: \(service.name) is a Python service, whose model runs in its own Python process (the model owner); the responders are Swift and never load Python, so there is no sync mode for it. Leave --async-enable true.")
+                "--async-enable false: \(name) is a Python service, whose model runs in its own Python process (the model owner); the responders are Swift and never load Python, so there is no sync mode for it. Leave --async-enable true.")
         }
-        var config = ServeConfiguration(endpoint: endpoint, service: service.name)
-        config.python = service.python
+        var config = ServeConfiguration(endpoint: endpoint, service: name)
+        config.python = python
         config.transport = transport
         config.logLevel = globals.resolvedLogLevel
         config.workers = workers
@@ -120,17 +134,5 @@ struct ServeOptions: ParsableArguments {
         config.futuresMaxCount = futuresMaxCount
         config.futuresMaxBytes = futuresMaxBytes
         return config
-    }
-}
-
-/// `OCTOAI_VOLUME_PATH` and the cache variables the seed exports for services that store assets.
-enum AssetVolume {
-    static var path: String { ProcessInfo.processInfo.environment["OCTOAI_VOLUME_PATH"] ?? "/octoai/cache" }
-
-    /// Exports `HUGGINGFACE_HUB_CACHE` and `TORCH_HOME` under the volume (inherited by children).
-    static func exportVariables(for service: ServiceDescriptor) {
-        guard service.storesAssets else { return }
-        setenv("HUGGINGFACE_HUB_CACHE", path + "/huggingface_hub_cache", 1)
-        setenv("TORCH_HOME", path + "/torch_home", 1)
     }
 }

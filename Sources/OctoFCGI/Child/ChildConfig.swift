@@ -87,9 +87,12 @@ enum ChildReport {
     case setupStarted
     case running
     case setupFailed(String)
+    /// The first model owner of a Python service has written its description (``PythonModule/describedByOwner``).
+    case described
 
     var line: String {
         switch self {
+        case .described: "DESCRIBED\n"
         case .setupStarted: "SETUP\n"
         case .running: "RUNNING\n"
         case let .setupFailed(message): "FAILED " + message.replacingOccurrences(of: "\n", with: " ") + "\n"
@@ -99,6 +102,8 @@ enum ChildReport {
     init?(line: Substring) {
         if line == "SETUP" {
             self = .setupStarted
+        } else if line == "DESCRIBED" {
+            self = .described
         } else if line == "RUNNING" {
             self = .running
         } else if line.hasPrefix("FAILED ") {

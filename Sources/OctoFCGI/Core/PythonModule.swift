@@ -13,6 +13,13 @@ package struct PythonModule: Codable, Sendable, Equatable {
     package var serviceClass: String?
     /// A 0700 directory with `octoai_fcgi/` (the host) and `description.json`.
     package var hostDirectory: String
+    /// True when nothing described the service before serving (the describe cache
+    /// had no current entry): the first model owner writes the description after
+    /// its import and the supervisor reads it before it listens, so a first start
+    /// imports the service once, not twice in a row.
+    package var describedByOwner = false
+    /// The describe-cache entry to keep that description in (nil: no cache).
+    package var describeCacheEntry: String?
 
     package init(interpreter: String, module: String, serviceClass: String?, hostDirectory: String) {
         self.interpreter = interpreter
@@ -21,6 +28,8 @@ package struct PythonModule: Codable, Sendable, Equatable {
         self.hostDirectory = hostDirectory
     }
 
-    /// Where `describe` wrote the service's description.
+    /// Where `describe` (or the first model owner) writes the service's description.
     var descriptionPath: String { hostDirectory + "/description.json" }
+    /// Where it writes what the description was made from, for the describe cache.
+    var inputsPath: String { hostDirectory + "/inputs.json" }
 }

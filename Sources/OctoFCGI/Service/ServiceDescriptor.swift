@@ -73,6 +73,11 @@ package struct ServiceDescriptor: Sendable {
         return nil
     }
 
+    /// Why `--model-concurrency n` cannot serve this service, nil when it can.
+    func concurrencyRefusal(_ n: Int) -> String? {
+        n <= maxConcurrency ? nil : "--model-concurrency \(n): \(name) allows at most \(maxConcurrency) concurrent calls (its maxConcurrency)"
+    }
+
     static let builtInPaths: Set<String> = ["/", "/healthcheck", "/openapi.json", "/docs", "/metrics"]
 
     static func checkPaths(_ paths: [String], service: String) throws {

@@ -27,6 +27,10 @@ extension Supervisor {
         // configuration and signals, and sets the same title itself).
         var (path, arguments) = (ProcessSpawner.executablePath, [childConfig.title])
         if role == .modelOwner, let python = config.python {
+            if service == nil {  // the first owner of a service nothing described: it writes the description
+                environment["OCTOAI_DESCRIBE_TO"] = python.descriptionPath
+                if python.describeCacheEntry != nil { environment["OCTOAI_DESCRIBE_INPUTS"] = python.inputsPath }
+            }
             (path, arguments, environment) = PythonHost.command(python, ["serve"], environment: environment)
         }
         do {

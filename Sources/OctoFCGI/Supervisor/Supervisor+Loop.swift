@@ -51,6 +51,8 @@ extension Supervisor {
                 child.ready = true
             case let .setupFailed(message):
                 child.setupFailure = message
+            case .described:
+                break  // only the first owner describes, and ``describeWithFirstOwner()`` reads that
             }
         }
         children[pid] = child

@@ -15,8 +15,11 @@ private let signalPipeWrite = Atomic<Int32>(-1)
 /// children's report pipes and timers (restart backoff, drain deadlines). No
 /// Swift concurrency, no locks: every decision about processes is made here, in order.
 package final class Supervisor {
-    let config: ServeConfiguration
-    let service: ServiceDescriptor
+    /// What it serves; a Python service's name and module are filled in once its first model owner described it.
+    var config: ServeConfiguration
+    /// Nil until the first model owner of a Python service nothing described
+    /// before has described it (``PythonModule/describedByOwner``).
+    var service: ServiceDescriptor?
     let logger = Logger(label: "octoai.supervisor")
     let status: SharedStatus
     let runtimeDirectory: String
@@ -55,7 +58,9 @@ package final class Supervisor {
         }
     }
 
-    package init(config: ServeConfiguration, service: ServiceDescriptor) throws {
+    /// A supervisor for `service`, or, when it is nil, for the Python service
+    /// `config.python` names, which its first model owner describes.
+    package init(config: ServeConfiguration, service: ServiceDescriptor?) throws {
         self.config = config
         self.service = service
         self.status = try SharedStatus.create()
@@ -76,14 +81,29 @@ package final class Supervisor {
 
     /// Runs until shut down; returns the process exit status (0, or 1 when `setup()` failed).
     package func run() throws -> Int32 {
-        try openListener()
         try openPipes()
         ProcessTitle.set("octoai: supervisor")
         SharedMetricsFactory.bootstrap(SharedMetrics(page: status))
-        try startFutures()
+        var ownerReportedSetup = false
+        if service == nil {
+            switch describeWithFirstOwner() {
+            case let .described(setupStarted): ownerReportedSetup = setupStarted
+            case let .stop(code):
+                cleanUp(listened: false)
+                return code
+            }
+        }
+        do {
+            try openListener()
+            try startFutures()
+        } catch {
+            stopFirstOwner()
+            cleanUp(listened: false)
+            throw error
+        }
         if config.asyncEnable {
-            state = .launchPredictLoop
-            startChild(.modelOwner, index: 0, generation: generation)
+            state = ownerReportedSetup ? .setupService : .launchPredictLoop
+            if children.isEmpty { startChild(.modelOwner, index: 0, generation: generation) } else { updateReadiness() }
         } else {
             state = .setupService
         }
@@ -116,7 +136,8 @@ package final class Supervisor {
         let store = FutureStore(runtime: runtimeDirectory, config: config)
         try store.create()
         guard config.asyncEnable else { return }
-        let (service, status, config, logger) = (self.service, self.status, self.config, self.logger)
+        guard let service else { return }
+        let (status, config, logger) = (self.status, self.config, self.logger)
         let dispatcher = FuturesDispatcher(store: store, ownerSocket: ownerSocket(generation), status: status, logger: logger) { socket in
             Router(
                 api: service.api, document: service.document, status: status, asyncEnable: true,
@@ -151,11 +172,13 @@ package final class Supervisor {
         pthread_sigmask(SIG_UNBLOCK, &set, nil)
     }
 
-    func cleanUp() {
-        if case let .unix(path, _) = config.endpoint {
+    /// Removes what this supervisor made; the socket and pid files only when it
+    /// `listened` (else they are someone else's, or nothing).
+    func cleanUp(listened: Bool = true) {
+        if listened, case let .unix(path, _) = config.endpoint {
             unlink(path)
             unlink(Supervisor.pidFile(socket: path))
-        } else {
+        } else if listened {
             unlink(endpointPidFile)
         }
         if let reload, !reload.path.isEmpty { unlink(reload.path) }

@@ -42,6 +42,12 @@ struct PythonDescriptionCache {
         key = Self.key(python, environment: environment, workingDirectory: workingDirectory)
     }
 
+    /// The cache whose entry is `entryPath` (as ``entryPath`` gave it).
+    init(entryPath: String) {
+        directory = (entryPath as NSString).deletingLastPathComponent
+        key = (entryPath as NSString).lastPathComponent
+    }
+
     /// Variables that differ between two runs of the same thing in one shell.
     static let volatileVariables: Set<String> = ["_", "OLDPWD", "SHLVL"]
 

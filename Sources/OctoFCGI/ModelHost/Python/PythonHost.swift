@@ -92,20 +92,53 @@ package enum PythonHost {
     package static func describe(
         interpreter: String, module: String, serviceClass: String?, environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> ServiceDescriptor {
-        let python = PythonModule(interpreter: interpreter, module: module, serviceClass: serviceClass, hostDirectory: try install())
-        let cache = PythonDescriptionCache(python, environment: environment)
-        if let cache, cache.restore(to: python.descriptionPath), let service = try? PythonServiceDescription.load(python) {
-            return service
+        let python: PythonModule
+        switch try prepare(interpreter: interpreter, module: module, serviceClass: serviceClass, environment: environment) {
+        case let .described(service): return service
+        case let .undescribed(module): python = module
         }
-        let inputs = python.hostDirectory + "/inputs.json"
-        let status = try run(python, ["describe", "--output", python.descriptionPath] + (cache == nil ? [] : ["--inputs", inputs]), environment: environment)
+        let cache = python.describeCacheEntry.map(PythonDescriptionCache.init(entryPath:))
+        let status = try run(python, ["describe", "--output", python.descriptionPath] + (cache == nil ? [] : ["--inputs", python.inputsPath]), environment: environment)
         guard status == 0 else {
             try? FileManager.default.removeItem(atPath: python.hostDirectory)
             throw DescribeFailed(status: status)
         }
-        let service = try PythonServiceDescription.load(python)
-        cache?.save(description: python.descriptionPath, inputs: inputs)
-        try? FileManager.default.removeItem(atPath: inputs)
+        return try described(python)
+    }
+
+    /// A Python service once the host is installed: described already (a current
+    /// describe-cache entry), or not yet.
+    package enum Prepared {
+        case described(ServiceDescriptor)
+        /// Nothing has described it: `describe` must, or the first model owner
+        /// (``PythonModule/describedByOwner``).
+        case undescribed(PythonModule)
+    }
+
+    /// Installs the host and restores the service's description from the describe
+    /// cache when it is current; no Python runs here.
+    package static func prepare(
+        interpreter: String, module: String, serviceClass: String?, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> Prepared {
+        var python = PythonModule(interpreter: interpreter, module: module, serviceClass: serviceClass, hostDirectory: try install())
+        let cache = PythonDescriptionCache(python, environment: environment)
+        if let cache, cache.restore(to: python.descriptionPath), let service = try? PythonServiceDescription.load(python) {
+            return .described(service)
+        }
+        python.describeCacheEntry = cache?.entryPath
+        return .undescribed(python)
+    }
+
+    /// Reads the description `describe` or the first model owner wrote for
+    /// `python`, and keeps it in the describe cache with what it was made from.
+    package static func described(_ python: PythonModule) throws -> ServiceDescriptor {
+        var kept = python
+        (kept.describedByOwner, kept.describeCacheEntry) = (false, nil)
+        let service = try PythonServiceDescription.load(kept)
+        if let entry = python.describeCacheEntry {
+            PythonDescriptionCache(entryPath: entry).save(description: python.descriptionPath, inputs: python.inputsPath)
+        }
+        try? FileManager.default.removeItem(atPath: python.inputsPath)
         return service
     }
 

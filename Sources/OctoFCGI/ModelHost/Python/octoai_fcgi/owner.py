@@ -296,6 +296,7 @@ def serve(load_service) -> int:
     watch_lifeline()
     config = Config.from_environment()
     info = load_service()
+    _describe_if_asked(info)
     service = info.service
     try:
         _LOG.info("lifecycle: on_server_startup")
@@ -316,6 +317,36 @@ def serve(load_service) -> int:
     owner._work()  # worker 0 on the thread that ran setup(), until SIGTERM's drain is over
     _shut_down(service)
     return 0
+
+
+def _describe_if_asked(info):
+    """The first model owner of a service octoai has not described before (README: starting it)
+    writes the description the supervisor waits for, so that a first start imports the service
+    once, not twice in a row. A service that stores assets must be imported with the volume
+    variables set, as the seed sets them before its import; known only now, they are set by
+    running this process again (same pid and descriptors) with them."""
+    path = os.environ.pop("OCTOAI_DESCRIBE_TO", None)
+    inputs = os.environ.pop("OCTOAI_DESCRIBE_INPUTS", None)
+    if not path:
+        return
+    from . import schema
+
+    schema.write_description(info, path)
+    if inputs:
+        schema.write_inputs(inputs)
+    report("DESCRIBED")
+    if info.stores_assets:
+        from octoai.service import VOLUME_ENVIRONMENT
+
+        if any(os.environ.get(name) != value for name, value in VOLUME_ENVIRONMENT.items()):
+            _LOG.debug("running the model owner again with the volume variables set")
+            environment = dict(os.environ, **VOLUME_ENVIRONMENT)
+            host = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+            environment["PYTHONPATH"] = os.pathsep.join(p for p in (host, environment.get("PYTHONPATH")) if p)
+            logging.shutdown()
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.execve(sys.executable, [sys.executable, "-m", "octoai_fcgi"] + sys.argv[1:], environment)
 
 
 _SHUTTING_DOWN = threading.Lock()
