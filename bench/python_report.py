@@ -170,10 +170,15 @@ def main():
                     w(f"| {side} | {fmt(med(v), 0)} | {fmt(min(v), 0)} | {fmt(max(v), 0)} | {' / '.join(f'{x:.0f}' for x in v)} |")
             if su.get("ours_cold"):
                 w("")
-                w("`ours_cold`: the describe cache off (`OCTOAI_DESCRIBE_CACHE=0`), i.e. a first start or one after the "
-                  "service's code changed: `describe` imports the service, then the model owner does.")
+                w("`ours_cold`: the describe cache off (`OCTOAI_DESCRIBE_CACHE=0`), i.e. a first start (a new container) or one "
+                  "after the service's code changed: the first model owner imports the service and describes it while the "
+                  "supervisor waits to listen (`Supervisor+Describe.swift`).")
             w("")
             targets.append(("echo start-up (exec -> RUNNING) no longer than the seed's", f"{fmt(so, 0)} ms vs {fmt(ss, 0)} ms", so / ss if ss else float("nan"), so <= ss))
+            if su.get("ours_cold"):
+                sc = med(su["ours_cold"])
+                targets.append(("echo first start (no describe cache) no longer than the seed's", f"{fmt(sc, 0)} ms vs {fmt(ss, 0)} ms",
+                                sc / ss if ss else float("nan"), sc <= ss))
 
     # per-process CPU at the highest concurrency
     w("## CPU per process during the runs (median over passes, % of one core)")

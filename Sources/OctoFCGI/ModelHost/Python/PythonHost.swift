@@ -97,8 +97,8 @@ package enum PythonHost {
         case let .described(service): return service
         case let .undescribed(module): python = module
         }
-        let cache = python.describeCacheEntry.map(PythonDescriptionCache.init(entryPath:))
-        let status = try run(python, ["describe", "--output", python.descriptionPath] + (cache == nil ? [] : ["--inputs", python.inputsPath]), environment: environment)
+        let inputs = python.describeCacheEntry == nil ? [] : ["--inputs", python.inputsPath]
+        let status = try run(python, ["describe", "--output", python.descriptionPath] + inputs, environment: environment)
         guard status == 0 else {
             try? FileManager.default.removeItem(atPath: python.hostDirectory)
             throw DescribeFailed(status: status)
