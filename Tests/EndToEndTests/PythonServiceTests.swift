@@ -100,4 +100,26 @@ import Testing
         load.stopExpectingNothingLost("python-reload")
         #expect(try stack.client.post("/infer", json: #"{"prompt":"ab"}"#).object["output"] as? String == "BA")
     }
+
+    /// Calls name their endpoint by its index in the description the responders
+    /// route by: a reload of an edit that added an endpoint must not run one
+    /// method for another, so the new owner refuses and the old generation serves on.
+    @Test func aReloadOfAnEditThatAddsAnEndpointIsRefusedAndTheServingGenerationStays() throws {
+        let directory = try Stack.makeDirectory()
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let module = directory + "/service.py"
+        try FileManager.default.copyItem(atPath: Stack.pythonEchoService, toPath: module)
+        var options = Stack.Options()
+        options.pythonModule = module
+        let stack = try Stack(options)
+        defer { stack.stop() }
+        let added = "\n\ndef _aardvark(self, text: str) -> str:\n    return text.upper()\n\n\nEchoService.aardvark = _aardvark\n"
+        try (try String(contentsOfFile: module, encoding: .utf8) + added).write(toFile: module, atomically: true, encoding: .utf8)
+        #expect(try CLI.run(["reload", "--socket", stack.directory + "/octoai.sock"], service: nil).status == 0)
+        try stack.waitFor("the reload to fail") { stack.log.contains("keeps serving") }
+        #expect(stack.log.contains("endpoints changed since octoai started (/infer, /tokenize, /upload -> /infer, /aardvark, /tokenize, /upload)"), "\(stack.log)")
+        #expect(try stack.client.post("/infer", json: #"{"prompt":"ab"}"#).object["output"] as? String == "ba")
+        #expect(try stack.client.post("/tokenize", json: #"{"text":"a b"}"#).status == 200)
+        #expect(stack.pids(titled: "octoai: model-owner").count == 1)
+    }
 }

@@ -237,6 +237,20 @@ def test_a_first_owner_of_a_service_that_stores_assets_runs_again_with_the_volum
     assert owner.connect().call(INFER, {"prompt": "abc"})[4] == b'"cba"'
 
 
+def test_an_owner_whose_endpoints_changed_since_they_were_described_refuses_to_start(spawn, tmp_path):
+    served = [{"path": "/infer", "method": "infer", "form": False}, {"path": "/tokenize", "method": "tokenize", "form": False},
+              {"path": "/upload", "method": "infer_form_data", "form": True}]
+    host = tmp_path / "host"
+    host.mkdir()
+    (host / "description.json").write_text(json.dumps({"endpoints": served}))
+    assert spawn(python={"hostDirectory": str(host)}).reports("RUNNING")[-1] == "RUNNING"
+    (host / "description.json").write_text(json.dumps({"endpoints": served[:1] + served[2:]}))
+    owner = spawn(python={"hostDirectory": str(host)})
+    assert owner.reports("FAILED") == ["FAILED the service's endpoints changed since octoai started (/infer, /upload -> "
+                                       "/infer, /tokenize, /upload): start octoai again to serve them"]
+    assert owner.wait() == 1
+
+
 def test_refused_output_is_500_with_reason_in_log(spawn):
     owner = spawn(cwd=os.path.join(SERVICES, "bad_services"), module="wrong_output").running()
     c = owner.connect()

@@ -28,6 +28,9 @@ class Config:
         self.drain_timeout = float(raw.get("drainTimeout", 30))
         # Where the owner's figures go in the shared page (SharedMetricsLayout.swift); absent: not counted.
         self.metrics_layout = raw.get("metricsLayout")
+        # The description the responders route by (calls name an endpoint by its index in it).
+        host = (raw.get("python") or {}).get("hostDirectory")
+        self.description = os.path.join(host, "description.json") if host else None
 
     @staticmethod
     def from_environment():

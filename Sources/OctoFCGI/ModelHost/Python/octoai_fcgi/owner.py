@@ -296,7 +296,7 @@ def serve(load_service) -> int:
     watch_lifeline()
     config = Config.from_environment()
     info = load_service()
-    _describe_if_asked(info)
+    _describe_if_asked(info, config)
     service = info.service
     try:
         _LOG.info("lifecycle: on_server_startup")
@@ -319,7 +319,7 @@ def serve(load_service) -> int:
     return 0
 
 
-def _describe_if_asked(info):
+def _describe_if_asked(info, config):
     """The first model owner of a service octoai has not described before (README: starting it)
     writes the description the supervisor waits for, so that a first start imports the service
     once, not twice in a row. A service that stores assets must be imported with the volume
@@ -328,6 +328,7 @@ def _describe_if_asked(info):
     path = os.environ.pop("OCTOAI_DESCRIBE_TO", None)
     inputs = os.environ.pop("OCTOAI_DESCRIBE_INPUTS", None)
     if not path:
+        _check_served_endpoints(info, config.description)
         return
     from . import schema
 
@@ -347,6 +348,26 @@ def _describe_if_asked(info):
             sys.stdout.flush()
             sys.stderr.flush()
             os.execve(sys.executable, [sys.executable, "-m", "octoai_fcgi"] + sys.argv[1:], environment)
+
+
+def _check_served_endpoints(info, description):
+    """An owner started after the service was described (a restart, a reload) must have the endpoints the
+    responders route by: a call names its endpoint by its index in that description, so an edit that added,
+    removed or renamed one would run the wrong method. Such an owner refuses to start (a reload then leaves
+    the serving generation in place) until octoai is started again and describes the service anew."""
+    import json
+
+    from . import HostError
+
+    try:
+        with open(description, encoding="utf-8") as f:
+            served = [(e["path"], e["method"], e["form"], e.get("stream", False)) for e in json.load(f)["endpoints"]]
+    except (TypeError, OSError, ValueError, KeyError):
+        return  # no description to hold it to (the owner run alone)
+    now = [(e.path, e.method, e.form, e.stream) for e in info.endpoints]
+    if now != served:
+        raise HostError(f"the service's endpoints changed since octoai started ({', '.join(e[0] for e in served)} -> "
+                        f"{', '.join(e[0] for e in now)}): start octoai again to serve them")
 
 
 _SHUTTING_DOWN = threading.Lock()
