@@ -175,7 +175,11 @@ package struct NginxConfig: Sendable {
                 # A body up to this size is held in memory (what its Content-Length says,
                 # freed when the request ends), not written to a temp file and read back
                 # before it goes to octoai; larger bodies still go to a temp file. See
-                # NginxConfig.bodyBufferSize for the numbers.
+                # NginxConfig.bodyBufferSize for the numbers. nginx must start with
+                # MALLOC_MMAP_THRESHOLD_=262144 in its environment, or glibc keeps these
+                # buffers in the workers' heap after a load (~170 MiB after 64 uploads of
+                # 5 MiB): deploy/systemd/nginx.service.d/octoai.conf, the Kubernetes
+                # manifest's nginx container and `octoai run` set it.
                 client_body_buffer_size {{{bodyBufferSize}}};
                 keepalive_timeout {{{keepaliveTimeout}}};
                 # Request headers: a line of at most 8 KiB, all of them at most 32 KiB;

@@ -46,8 +46,11 @@ struct RunCommand: ParsableCommand {
         // configuration travels whole, never re-spelled as command-line flags.
         let backend = try ProcessSpawner.spawn(path: ProcessSpawner.executablePath, arguments: ["octoai: supervisor"], environment: environment)
         environment[Self.backendEnvironmentKey] = nil
+        // nginx holds each body of up to 8 MiB in memory (NginxConfig.bodyBufferSize):
+        // mapped and given back when the request ends, not kept in the heap (``MallocPolicy``).
         let server = try ProcessSpawner.spawn(
-            path: nginx, arguments: ["nginx", "-p", directory, "-c", directory + "/nginx.conf", "-e", "stderr"], environment: environment)
+            path: nginx, arguments: ["nginx", "-p", directory, "-c", directory + "/nginx.conf", "-e", "stderr"],
+            environment: MallocPolicy.mappingLargeAllocations(environment))
         Logger.cli.info("serving \(service.name) on http://127.0.0.1:\(port)/ (nginx pid \(server), octoai pid \(backend)); Ctrl-C stops")
         let code = ForegroundPair(first: server, second: backend).wait()
         try? FileManager.default.removeItem(atPath: directory)
