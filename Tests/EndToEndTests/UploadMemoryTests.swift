@@ -9,7 +9,7 @@ import Glibc
 /// Issue 14's memory bar for uploads: `octoai run`'s nginx holds each body in
 /// memory while it is in flight (`client_body_buffer_size`) and gives it back when
 /// the request ends. Without `MALLOC_MMAP_THRESHOLD_` in nginx's environment glibc
-/// keeps the buffers in the worker's heap after the first large free: ~170 MiB
+/// keeps the buffers in the worker's heap after the first large free: ~335 MiB
 /// stayed after a c=64 load of 5 MiB uploads.
 @Suite struct UploadMemoryTests {
     static let uploads = 16

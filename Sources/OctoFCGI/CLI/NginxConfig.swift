@@ -177,7 +177,7 @@ package struct NginxConfig: Sendable {
                 # before it goes to octoai; larger bodies still go to a temp file. See
                 # NginxConfig.bodyBufferSize for the numbers. nginx must start with
                 # MALLOC_MMAP_THRESHOLD_=262144 in its environment, or glibc keeps these
-                # buffers in the workers' heap after a load (~170 MiB after 64 uploads of
+                # buffers in the workers' heap after a load (~335 MiB after 64 uploads of
                 # 5 MiB): deploy/systemd/nginx.service.d/octoai.conf, the Kubernetes
                 # manifest's nginx container and `octoai run` set it.
                 client_body_buffer_size {{{bodyBufferSize}}};

@@ -5,7 +5,7 @@
 /// it on free, but the first such free raises that threshold to the freed size
 /// (up to 32 MiB), so every later upload-sized buffer comes from the heap, and a
 /// heap with small allocations above them never shrinks: responders that had
-/// served 5 MiB uploads stayed at ~160 MB RSS, and the nginx worker at ~170 MB
+/// served 5 MiB uploads stayed at ~160 MB RSS, and the nginx worker at ~335 MB
 /// after a c=64 load of them (bench/UPLOAD_RESULTS.md). Setting the threshold
 /// turns that adjustment off: every large buffer is mapped and given back when
 /// freed, so memory returns to idle once the load ends and is at most the bodies
