@@ -35,6 +35,37 @@ import Testing
 }
 
 extension NginxConfigTests {
+    /// A 5 MiB upload stays in nginx's memory (no temp file written and read back
+    /// before it goes to octoai); the buffer never exceeds the body limit.
+    @Test func uploadsOfMegabytesAreBufferedInMemory() throws {
+        func value(_ text: String, _ directive: String) throws -> String {
+            let lines = text.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            return String(try #require(lines.first { $0.hasPrefix(directive + " ") }).split(separator: " ")[1])
+        }
+        for transport in [TransportKind.fastcgi, .scgi] {
+            let text = try render(transport)
+            #expect(try value(text, "client_body_buffer_size") == "8192k;")
+            #expect(try value(text, "client_max_body_size") == "\(ServeDefaults.maxBodySize / 1024)k;")
+        }
+        var small = NginxConfig.production
+        small.maxBodySize = 1 << 20
+        #expect(try value(try small.render(), "client_body_buffer_size") == "1024k;")
+    }
+
+    /// Every nginx in front of octoai starts with the mmap threshold octoai's own
+    /// processes get, so the in-memory bodies above go back when their request ends
+    /// (UploadMemoryTests measures it for `octoai run`).
+    @Test func everyNginxMapsLargeBuffers() throws {
+        let setting = "\(MallocPolicy.variable)=\(MallocPolicy.threshold)"
+        #expect(MallocPolicy.mappingLargeAllocations(["PATH": "/bin"]) == ["PATH": "/bin", MallocPolicy.variable: String(MallocPolicy.threshold)])
+        #expect(MallocPolicy.mappingLargeAllocations([MallocPolicy.variable: "1048576"])[MallocPolicy.variable] == "1048576", "the operator's value wins")
+        let dropIn = try String(contentsOf: Self.root.appendingPathComponent("deploy/systemd/nginx.service.d/octoai.conf"), encoding: .utf8)
+        #expect(dropIn.split(separator: "\n").contains { $0 == "Environment=\(setting)" })
+        let deployment = try String(contentsOf: Self.root.appendingPathComponent("deploy/kubernetes/deployment.yaml"), encoding: .utf8)
+        #expect(deployment.contains("- name: \(MallocPolicy.variable)\n              value: \"\(MallocPolicy.threshold)\""))
+        #expect(try render(.fastcgi).contains(setting), "the config says what nginx's environment needs")
+    }
+
     /// nginx refuses oversized headers itself; octoai must never refuse less than
     /// nginx lets through (SCGI header size), and every error nginx makes is JSON.
     @Test func headerLimitsAgreeAndNginxErrorsAreJSON() throws {

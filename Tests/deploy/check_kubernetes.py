@@ -105,6 +105,9 @@ def check_lifecycle(spec, octo, web, listen, pod):
     web_stop = " ".join(web["lifecycle"]["preStop"]["exec"]["command"])
     web_sleep = float(re.search(r"sleep (\d+)", web_stop).group(1))
     check("nginx stops taking requests before octoai stops accepting", web_sleep < sleep and "nginx -s quit" in web_stop, (web_sleep, sleep))
+    web_env = {e["name"]: e.get("value") for e in web.get("env", [])}
+    check("nginx's glibc gives upload buffers back (MALLOC_MMAP_THRESHOLD_, as octoai run sets it)",
+          web_env.get("MALLOC_MMAP_THRESHOLD_") == "262144", web_env)
     env = {e["name"]: e for e in octo["env"]}
     check("OCTOAI_REPLICA_NAME is the pod's name", env["OCTOAI_REPLICA_NAME"].get("valueFrom", {}).get("fieldRef", {}).get("fieldPath") == "metadata.name")
     volume_path = env["OCTOAI_VOLUME_PATH"]["value"]

@@ -22,6 +22,16 @@ package struct NginxConfig: Sendable {
     package var keepalive: Int
     /// `client_max_body_size`, equal to octoai's `--max-body-size`.
     package var maxBodySize: Int
+
+    /// `client_body_buffer_size`: bodies up to this size stay in nginx's memory.
+    /// nginx's default (16 KiB) sends anything larger to a temp file, written and
+    /// read back before the request goes on: a 5 MiB upload cost nginx 10.5 ms of
+    /// CPU that way and 2.4 ms in memory (bench/UPLOAD_RESULTS.md). 8 MiB covers the usual uploads
+    /// (images, short audio) while a burst of larger ones costs disk, not nginx's
+    /// memory: at most this much per request in flight (the Kubernetes manifest
+    /// gives nginx 512 MiB, about 60 such bodies at once). Never more than the body limit.
+    package var bodyBufferSize: Int { min(maxBodySize, Self.memoryBodyLimit) }
+    static let memoryBodyLimit = 8 << 20
     /// Client keep-alive (`octoai run --timeout-keep-alive`).
     package var keepaliveTimeout: Int
     /// For a private foreground nginx (`octoai run`, tests): its pid file, temp
@@ -63,7 +73,7 @@ package struct NginxConfig: Sendable {
         let template = try MustacheTemplate(string: NginxConfig.template)
         var values: [String: Any] = [
             "listen": listen, "upstream": upstream, "upstreams": [upstream] + replicas, "replicated": !replicas.isEmpty, "tries": replicas.isEmpty ? 2 : min(3, 1 + replicas.count), "workerProcesses": workerProcesses, "keepalive": keepalive,
-            "maxBodySize": "\(maxBodySize / 1024)k", "keepaliveTimeout": "\(keepaliveTimeout)s",
+            "maxBodySize": "\(maxBodySize / 1024)k", "bodyBufferSize": "\(bodyBufferSize / 1024)k", "keepaliveTimeout": "\(keepaliveTimeout)s",
         ]
         if let privatePrefix { values["private"] = ["prefix": privatePrefix] }
         values["pass"] = transport.rawValue
@@ -162,6 +172,15 @@ package struct NginxConfig: Sendable {
                 listen {{{listen}}};
                 # The same limit as `octoai {{#fastcgi}}fcgi{{/fastcgi}}{{#scgi}}scgi{{/scgi}} --max-body-size`: larger bodies get 413.
                 client_max_body_size {{{maxBodySize}}};
+                # A body up to this size is held in memory (what its Content-Length says,
+                # freed when the request ends), not written to a temp file and read back
+                # before it goes to octoai; larger bodies still go to a temp file. See
+                # NginxConfig.bodyBufferSize for the numbers. nginx must start with
+                # MALLOC_MMAP_THRESHOLD_=262144 in its environment, or glibc keeps these
+                # buffers in the workers' heap after a load (~335 MiB after 64 uploads of
+                # 5 MiB): deploy/systemd/nginx.service.d/octoai.conf, the Kubernetes
+                # manifest's nginx container and `octoai run` set it.
+                client_body_buffer_size {{{bodyBufferSize}}};
                 keepalive_timeout {{{keepaliveTimeout}}};
                 # Request headers: a line of at most 8 KiB, all of them at most 32 KiB;
                 # past that nginx answers 431 (414 for the URI) itself. octoai's own SCGI

@@ -55,8 +55,11 @@ struct RunCommand: ParsableCommand {
             }
             name = (try? PythonServiceDescription.load(python).name) ?? python.module
         }
+        // nginx holds each body of up to 8 MiB in memory (NginxConfig.bodyBufferSize):
+        // mapped and given back when the request ends, not kept in the heap (``MallocPolicy``).
         let server = try ProcessSpawner.spawn(
-            path: nginx, arguments: ["nginx", "-p", directory, "-c", directory + "/nginx.conf", "-e", "stderr"], environment: environment)
+            path: nginx, arguments: ["nginx", "-p", directory, "-c", directory + "/nginx.conf", "-e", "stderr"],
+            environment: MallocPolicy.mappingLargeAllocations(environment))
         Logger.cli.info("serving \(name) on http://127.0.0.1:\(port)/ (nginx pid \(server), octoai pid \(backend)); Ctrl-C stops")
         let code = ForegroundPair(first: server, second: backend).wait()
         try? FileManager.default.removeItem(atPath: directory)

@@ -146,10 +146,11 @@ package final class FastCGITransport: Transport {
 
     private func readBody(_ stream: UnsafeMutablePointer<FCGX_Stream>?, expected: Int) -> [UInt8] {
         // The usual case (nginx always sends CONTENT_LENGTH): read straight into
-        // the body's own storage, no intermediate buffer to allocate and zero.
+        // the body's own storage, no intermediate buffer to allocate and zero
+        // (an upload's in huge pages, see ``LargeBuffer``).
         if expected > 0 {
-            return [UInt8](unsafeUninitializedCapacity: expected) { buffer, count in
-                count = 0
+            return LargeBuffer.make(count: expected) { buffer in
+                var count = 0
                 while count < expected {
                     let n = (buffer.baseAddress! + count).withMemoryRebound(to: CChar.self, capacity: expected - count) {
                         FCGX_GetStr($0, Int32(expected - count), stream)
@@ -157,6 +158,7 @@ package final class FastCGITransport: Transport {
                     if n <= 0 { break }
                     count += Int(n)
                 }
+                return count
             }
         }
         var body = [UInt8]()

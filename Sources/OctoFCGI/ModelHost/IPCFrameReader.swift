@@ -40,17 +40,17 @@ final class IPCFrameReader {
         let length = Int(IPCFrame.get(header, 0) as UInt32)
         guard length >= size - 4, length <= IPCFrame.maxFrameSize else { return nil }
         var complete = true
-        let payload = [UInt8](unsafeUninitializedCapacity: length - (size - 4)) { storage, initialized in
-            initialized = storage.count
+        // An upload's payload is megabytes: ``LargeBuffer`` backs it with huge pages.
+        let payload = LargeBuffer.make(count: length - (size - 4)) { storage in
             let buffered = min(end - start, storage.count)
             if buffered > 0 {
-                UnsafeMutableRawBufferPointer(storage).copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[start..<(start + buffered)]))
+                storage.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[start..<(start + buffered)]))
                 start += buffered
             }
             if buffered < storage.count {
                 complete = UnixSocket.readExactly(fd, storage.baseAddress! + buffered, storage.count - buffered)
-                if !complete { initialized = 0 }
             }
+            return complete ? storage.count : 0
         }
         if start == end { (start, end) = (0, 0) }
         return complete ? (header, payload) : nil

@@ -47,13 +47,31 @@ struct SCGIConnection {
         }
     }
 
-    /// The body: exactly `length` bytes.
+    /// The body: exactly `length` bytes, received straight into its own storage
+    /// (after what came with the header) rather than through `chunk` and a copy:
+    /// one copy of an upload instead of three (``LargeBuffer``).
     mutating func readBody(length: Int) throws(ReadFailure) -> [UInt8] {
-        buffer.reserveCapacity(length)
-        while buffer.count < length {
-            if try receive() == 0 { throw .closedEarly(received: buffer.count, expected: length) }
+        let buffered = min(buffer.count, length)
+        var failure: ReadFailure?
+        let body = LargeBuffer.make(count: length) { storage in
+            buffer.withUnsafeBytes { storage.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[0..<buffered])) }
+            var count = buffered
+            while count < length {
+                let n = recv(fd, storage.baseAddress! + count, length - count, 0)
+                if n > 0 {
+                    count += n
+                } else if n < 0, errno == EINTR {
+                    continue
+                } else {
+                    failure = n == 0 ? .closedEarly(received: count, expected: length) : .receive(errno: errno)
+                    break
+                }
+            }
+            return count
         }
-        return Array(buffer.prefix(length))
+        buffer.removeFirst(buffered)
+        if let failure { throw failure }
+        return body
     }
 
     /// Reads and drops up to `length` body bytes (a body over the limit), so nginx

@@ -22,7 +22,14 @@ package enum FormPayload {
 
         func bytes(offset: Int, length: Int) -> [UInt8]? {
             guard offset >= 0, length >= 0, base + offset + length <= payload.count else { return nil }
-            return Array(payload[(base + offset)..<(base + offset + length)])
+            // A copy of the file's bytes (its own array, as `FormFile.data` is), in
+            // huge pages when it is megabytes (``LargeBuffer``).
+            return payload.withUnsafeBytes { source in
+                LargeBuffer.make(count: length) { storage in
+                    storage.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[(base + offset)..<(base + offset + length)]))
+                    return length
+                }
+            }
         }
     }
 

@@ -14,13 +14,10 @@ extension Supervisor {
         let reportWrite = Descriptor.moveHigh(report.write)
         var fds: [(Int32, Int32)] = [(status.fd, InheritedFD.status), (lifelineRead, InheritedFD.lifeline), (reportWrite, InheritedFD.report)]
         if role == .responder, let listener = listeners[generation] { fds.append((listener, InheritedFD.listener)) }
-        var environment = ProcessInfo.processInfo.environment
-        environment[ChildConfig.environmentKey] = childConfig.encoded
         // Large allocations (request bodies, uploads) always get their own mapping and go
-        // back to the system when freed. Otherwise glibc raises its mmap threshold after the
-        // first large free and keeps multi-megabyte bodies in per-thread heaps: responders
-        // that had served 5 MiB uploads stayed at ~160 MB RSS (bench/RESULTS.md).
-        if environment["MALLOC_MMAP_THRESHOLD_"] == nil { environment["MALLOC_MMAP_THRESHOLD_"] = "262144" }
+        // back to the system when freed (``MallocPolicy``).
+        var environment = MallocPolicy.mappingLargeAllocations(ProcessInfo.processInfo.environment)
+        environment[ChildConfig.environmentKey] = childConfig.encoded
         if role == .modelOwner { status.ownerGeneration += 1 }
         // Every child is this binary in its role, but a Python service's model
         // owner: its interpreter running the host (it takes the same descriptors,

@@ -49,6 +49,23 @@ struct FormPart {
         contentRanges(in: body, delimiters: delimiters(in: body, boundary: boundary))
     }
 
+    /// `body` with the bytes of `ranges` (ascending, disjoint: each part's content,
+    /// ``contentRanges(in:delimiters:)``) cut out, so that each part's headers are
+    /// followed directly by the CRLF and delimiter that ended its content. Since a
+    /// range ends at the first delimiter after its headers, cutting it changes
+    /// nothing else a parser sees.
+    static func skeleton(_ body: [UInt8], without ranges: [Range<Int>]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(body.count - ranges.reduce(0) { $0 + $1.count })
+        var at = 0
+        for range in ranges {
+            out.append(contentsOf: body[at..<range.lowerBound])
+            at = range.upperBound
+        }
+        out.append(contentsOf: body[at...])
+        return out
+    }
+
     /// Where each `--boundary` delimiter line begins (at the start of the body or
     /// after a CRLF), the closing one included: a body has one part fewer.
     static func delimiters(in body: [UInt8], boundary: String) -> [Int] {
