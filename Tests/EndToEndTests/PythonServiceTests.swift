@@ -77,34 +77,42 @@ import Testing
     /// A reload imports the module anew: under steady load nothing fails, and
     /// the edited code answers afterwards.
     @Test func aReloadUnderLoadServesTheEditedModuleAndLosesNothing() throws {
-        let directory = try Stack.makeDirectory()
-        defer { try? FileManager.default.removeItem(atPath: directory) }
-        let module = directory + "/service.py"
-        try FileManager.default.copyItem(atPath: Stack.pythonEchoService, toPath: module)
-        var options = Stack.Options()
-        options.pythonModule = module
-        let stack = try Stack(options)
-        defer { stack.stop() }
-        #expect(try stack.client.post("/infer", json: #"{"prompt":"ab"}"#).object["output"] as? String == "ba")
-        let load = LoadGenerator(port: stack.port)
-        usleep(300_000)
-        let source = try String(contentsOfFile: module, encoding: .utf8)
-        let edited = source.replacingOccurrences(of: "return prompt[:max_tokens][::-1]", with: "return prompt[:max_tokens][::-1].upper()")
-        #expect(edited != source)
-        try edited.write(toFile: module, atomically: true, encoding: .utf8)
-        let command = try CLI.run(["reload", "--socket", stack.directory + "/octoai.sock"], service: nil)
-        #expect(command.status == 0, "\(command.stderr)")
-        try stack.waitFor("generation 2 to serve") { stack.log.contains("reload: generation 2 is serving") }
-        try stack.waitFor("the old generation to leave") { stack.pids(titled: "octoai: model-owner").count == 1 }
-        usleep(300_000)
-        load.stopExpectingNothingLost("python-reload")
-        #expect(try stack.client.post("/infer", json: #"{"prompt":"ab"}"#).object["output"] as? String == "BA")
+        try servingACopyOfTheEchoService { stack, module in
+            #expect(try stack.client.post("/infer", json: #"{"prompt":"ab"}"#).object["output"] as? String == "ba")
+            let load = LoadGenerator(port: stack.port)
+            usleep(300_000)
+            let source = try String(contentsOfFile: module, encoding: .utf8)
+            let edited = source.replacingOccurrences(of: "return prompt[:max_tokens][::-1]", with: "return prompt[:max_tokens][::-1].upper()")
+            #expect(edited != source)
+            try edited.write(toFile: module, atomically: true, encoding: .utf8)
+            let command = try CLI.run(["reload", "--socket", stack.directory + "/octoai.sock"], service: nil)
+            #expect(command.status == 0, "\(command.stderr)")
+            try stack.waitFor("generation 2 to serve") { stack.log.contains("reload: generation 2 is serving") }
+            try stack.waitFor("the old generation to leave") { stack.pids(titled: "octoai: model-owner").count == 1 }
+            usleep(300_000)
+            load.stopExpectingNothingLost("python-reload")
+            #expect(try stack.client.post("/infer", json: #"{"prompt":"ab"}"#).object["output"] as? String == "BA")
+        }
     }
 
     /// Calls name their endpoint by its index in the description the responders
     /// route by: a reload of an edit that added an endpoint must not run one
     /// method for another, so the new owner refuses and the old generation serves on.
     @Test func aReloadOfAnEditThatAddsAnEndpointIsRefusedAndTheServingGenerationStays() throws {
+        try servingACopyOfTheEchoService { stack, module in
+            let added = "\n\ndef _aardvark(self, text: str) -> str:\n    return text.upper()\n\n\nEchoService.aardvark = _aardvark\n"
+            try (try String(contentsOfFile: module, encoding: .utf8) + added).write(toFile: module, atomically: true, encoding: .utf8)
+            #expect(try CLI.run(["reload", "--socket", stack.directory + "/octoai.sock"], service: nil).status == 0)
+            try stack.waitFor("the reload to fail") { stack.log.contains("keeps serving") }
+            #expect(stack.log.contains("endpoints changed since octoai started (/infer, /tokenize, /upload -> /infer, /aardvark, /tokenize, /upload)"), "\(stack.log)")
+            #expect(try stack.client.post("/infer", json: #"{"prompt":"ab"}"#).object["output"] as? String == "ba")
+            #expect(try stack.client.post("/tokenize", json: #"{"text":"a b"}"#).status == 200)
+            #expect(stack.pids(titled: "octoai: model-owner").count == 1)
+        }
+    }
+
+    /// Serves a copy of the shared EchoService, which `body` may edit (at the path it gets).
+    func servingACopyOfTheEchoService(_ body: (Stack, String) throws -> Void) throws {
         let directory = try Stack.makeDirectory()
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let module = directory + "/service.py"
@@ -113,13 +121,6 @@ import Testing
         options.pythonModule = module
         let stack = try Stack(options)
         defer { stack.stop() }
-        let added = "\n\ndef _aardvark(self, text: str) -> str:\n    return text.upper()\n\n\nEchoService.aardvark = _aardvark\n"
-        try (try String(contentsOfFile: module, encoding: .utf8) + added).write(toFile: module, atomically: true, encoding: .utf8)
-        #expect(try CLI.run(["reload", "--socket", stack.directory + "/octoai.sock"], service: nil).status == 0)
-        try stack.waitFor("the reload to fail") { stack.log.contains("keeps serving") }
-        #expect(stack.log.contains("endpoints changed since octoai started (/infer, /tokenize, /upload -> /infer, /aardvark, /tokenize, /upload)"), "\(stack.log)")
-        #expect(try stack.client.post("/infer", json: #"{"prompt":"ab"}"#).object["output"] as? String == "ba")
-        #expect(try stack.client.post("/tokenize", json: #"{"text":"a b"}"#).status == 200)
-        #expect(stack.pids(titled: "octoai: model-owner").count == 1)
+        try body(stack, module)
     }
 }

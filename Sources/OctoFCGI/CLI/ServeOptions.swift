@@ -92,10 +92,9 @@ struct ServeOptions: ParsableArguments {
         switch service {
         case let .described(service): return try configuration(endpoint: endpoint, transport: transport, service: service, globals: globals)
         case let .describedByOwner(python):
-            // The name and the concurrency it allows are checked once the owner has described it.
-            var config = try configuration(endpoint: endpoint, transport: transport, name: python.module, python: python, globals: globals)
-            config.service = ""
-            return config
+            // The module stands for the class's name, and the concurrency it allows is
+            // checked, once the owner has described it (Supervisor+Describe.swift).
+            return try configuration(endpoint: endpoint, transport: transport, name: python.module, python: python, globals: globals)
         }
     }
 

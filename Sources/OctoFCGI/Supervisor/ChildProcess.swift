@@ -13,8 +13,25 @@ struct ChildProcess {
     var pendingLine: [UInt8] = []
     /// Set when the child reported that `setup()` failed: its exit is then not a crash.
     var setupFailure: String?
+    /// `RUNNING` reported: its model is loaded.
     var ready = false
+    /// `SETUP` reported: `setup()` has begun.
+    var setupStarted = false
+    /// `DESCRIBED` reported (the first model owner of a Python service nothing described before).
+    var described = false
     let startedAt = MonotonicClock.nanoseconds()
+
+    /// Notes what `reports` say about the child.
+    mutating func record(_ reports: [ChildReport]) {
+        for report in reports {
+            switch report {
+            case .setupStarted: setupStarted = true
+            case .running: ready = true
+            case let .setupFailed(message): setupFailure = message
+            case .described: described = true
+            }
+        }
+    }
 
     /// Reads what the child wrote; returns complete report lines (nil at EOF).
     mutating func readReports() -> [ChildReport]? {

@@ -51,9 +51,7 @@ extension Supervisor {
             guard pid > 0 else { return }
             guard var child = children.removeValue(forKey: pid) else { continue }
             // Reports written just before exiting (FAILED ...) are still in the pipe.
-            if let reports = child.readReports() {
-                for case let .setupFailed(message) in reports { child.setupFailure = message }
-            }
+            child.record(child.readReports() ?? [])
             close(child.reportFD)
             childExited(child, how: Supervisor.describe(rawStatus))
         }

@@ -3,15 +3,6 @@ import Foundation
 import Glibc
 
 extension Supervisor {
-    /// How the wait for the first model owner's description ended.
-    enum DescribeOutcome {
-        /// ``service`` is set; `setupStarted` when the owner has already reported `SETUP`.
-        case described(setupStarted: Bool)
-        /// Stop with this exit status: the owner could not describe the service (it
-        /// said why), or a signal stopped us first.
-        case stop(Int32)
-    }
-
     /// For a Python service that nothing described before this start (the describe
     /// cache had no current entry): starts the first model owner, which writes the
     /// description right after its import, and waits for it before anything
@@ -20,30 +11,25 @@ extension Supervisor {
     /// 2,993 ms against 1,308 ms from the cache). What cannot be served is still
     /// one `octoai: ...` line and exit status 1 before the socket exists. The owner
     /// goes on to `setup()` while the socket is bound and the responders start.
-    func describeWithFirstOwner() -> DescribeOutcome {
-        guard let python = config.python else { return .stop(1) }
+    ///
+    /// Returns nil once ``service`` is set (the owner stays in ``children``), else
+    /// the exit status to stop with: the owner could not describe the service (it
+    /// said why), or a signal stopped us first.
+    func describeWithFirstOwner() -> Int32? {
+        guard let python = config.python else { return 1 }
         startChild(.modelOwner, index: 0, generation: generation)
         guard let pid = children.first(where: { $0.value.role == .modelOwner })?.key else {
-            return .stop(fail("cannot start the Python model owner (\(python.interpreter))"))
+            return fail("cannot start the Python model owner (\(python.interpreter))")
         }
-        var setupStarted = false
         while true {
             var fds = [pollfd(fd: signalPipeRead, events: Int16(POLLIN), revents: 0), pollfd(fd: children[pid]!.reportFD, events: Int16(POLLIN), revents: 0)]
             guard poll(&fds, 2, 1000) > 0 else { continue }
             if fds[1].revents != 0 {
-                guard let reports = children[pid]!.readReports() else { return .stop(firstOwnerExited(pid, how: awaitExit(pid, options: 0))) }
-                var described = false
-                for report in reports {
-                    switch report {
-                    case .described: described = true
-                    case .setupStarted: setupStarted = true
-                    case .running: children[pid]!.ready = true
-                    case let .setupFailed(message): children[pid]!.setupFailure = message
-                    }
-                }
-                if described { return adoptDescription(python) ? .described(setupStarted: setupStarted) : .stop(1) }
+                guard let reports = children[pid]!.readReports() else { return firstOwnerExited(pid, how: awaitExit(pid, options: 0)) }
+                children[pid]!.record(reports)
+                if children[pid]!.described { return adoptDescription(python) ? nil : 1 }
             }
-            if fds[0].revents != 0, let code = signalsWhileDescribing(pid) { return .stop(code) }
+            if fds[0].revents != 0, let code = signalsWhileDescribing(pid) { return code }
         }
     }
 
@@ -90,7 +76,7 @@ extension Supervisor {
     private func firstOwnerExited(_ pid: pid_t, how: String?) -> Int32 {
         guard var child = children.removeValue(forKey: pid) else { return 1 }
         // A FAILED line written just before exiting may still be in the pipe.
-        for case let .setupFailed(message) in child.readReports() ?? [] { child.setupFailure = message }
+        child.record(child.readReports() ?? [])
         close(child.reportFD)
         if child.setupFailure != nil { return 1 }
         return fail("the Python model owner \(how ?? "exited") before it described the service")

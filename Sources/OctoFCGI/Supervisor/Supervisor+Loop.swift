@@ -43,18 +43,8 @@ extension Supervisor {
     func readReports(from pid: pid_t) {
         guard var child = children[pid] else { return }
         guard let reports = child.readReports() else { return }  // EOF: the exit arrives as SIGCHLD
-        for report in reports {
-            switch report {
-            case .setupStarted:
-                if child.role == .modelOwner, child.generation == generation, state == .launchPredictLoop { state = .setupService }
-            case .running:
-                child.ready = true
-            case let .setupFailed(message):
-                child.setupFailure = message
-            case .described:
-                break  // only the first owner describes, and ``describeWithFirstOwner()`` reads that
-            }
-        }
+        child.record(reports)
+        if child.setupStarted, child.role == .modelOwner, child.generation == generation, state == .launchPredictLoop { state = .setupService }
         children[pid] = child
         if child.generation == reload?.generation {
             advanceReload()

@@ -84,14 +84,9 @@ package final class Supervisor {
         try openPipes()
         ProcessTitle.set("octoai: supervisor")
         SharedMetricsFactory.bootstrap(SharedMetrics(page: status))
-        var ownerReportedSetup = false
-        if service == nil {
-            switch describeWithFirstOwner() {
-            case let .described(setupStarted): ownerReportedSetup = setupStarted
-            case let .stop(code):
-                cleanUp(listened: false)
-                return code
-            }
+        if service == nil, let code = describeWithFirstOwner() {
+            cleanUp(listened: false)
+            return code
         }
         do {
             try openListener()
@@ -102,8 +97,10 @@ package final class Supervisor {
             throw error
         }
         if config.asyncEnable {
-            state = ownerReportedSetup ? .setupService : .launchPredictLoop
-            if children.isEmpty { startChild(.modelOwner, index: 0, generation: generation) } else { updateReadiness() }
+            // The first owner may have described the service and gone on to `setup()` already.
+            let firstOwner = children.values.first { $0.role == .modelOwner }
+            state = firstOwner?.setupStarted == true ? .setupService : .launchPredictLoop
+            if firstOwner == nil { startChild(.modelOwner, index: 0, generation: generation) } else { updateReadiness() }
         } else {
             state = .setupService
         }

@@ -296,7 +296,7 @@ def serve(load_service) -> int:
     watch_lifeline()
     config = Config.from_environment()
     info = load_service()
-    _describe_if_asked(info, config)
+    _describe_or_check(info, config)
     service = info.service
     try:
         _LOG.info("lifecycle: on_server_startup")
@@ -319,9 +319,10 @@ def serve(load_service) -> int:
     return 0
 
 
-def _describe_if_asked(info, config):
+def _describe_or_check(info, config):
     """The first model owner of a service octoai has not described before (README: starting it)
-    writes the description the supervisor waits for, so that a first start imports the service
+    writes the description the supervisor waits for (any other owner holds the service to the
+    description served: :func:`_check_served_endpoints`), so that a first start imports the service
     once, not twice in a row. A service that stores assets must be imported with the volume
     variables set, as the seed sets them before its import; known only now, they are set by
     running this process again (same pid and descriptors) with them."""
@@ -357,14 +358,14 @@ def _check_served_endpoints(info, description):
     the serving generation in place) until octoai is started again and describes the service anew."""
     import json
 
-    from . import HostError
+    from . import HostError, schema
 
     try:
         with open(description, encoding="utf-8") as f:
-            served = [(e["path"], e["method"], e["form"], e.get("stream", False)) for e in json.load(f)["endpoints"]]
+            served = schema.routing(json.load(f)["endpoints"])
     except (TypeError, OSError, ValueError, KeyError):
         return  # no description to hold it to (the owner run alone)
-    now = [(e.path, e.method, e.form, e.stream) for e in info.endpoints]
+    now = schema.routing(schema.endpoints(info))
     if now != served:
         raise HostError(f"the service's endpoints changed since octoai started ({', '.join(e[0] for e in served)} -> "
                         f"{', '.join(e[0] for e in now)}): start octoai again to serve them")

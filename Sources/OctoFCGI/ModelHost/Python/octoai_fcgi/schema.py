@@ -23,12 +23,21 @@ from .fixed_schemas import FIXED_COMPONENTS, HEALTH_OPERATION, ROOT_OPERATION, S
 _REF = "#/components/schemas/"
 
 
+def endpoints(info) -> list:
+    """The ``endpoints`` of the description: a call's endpoint index is its position here."""
+    return [{"path": e.path, "component_prefix": e.component_prefix, "form": e.form, "method": e.method, "stream": e.stream}
+            for e in info.endpoints]
+
+
+def routing(endpoints) -> list:
+    """What the responders route by in a list of :func:`endpoints`: path, method, form and stream, in order."""
+    return [(e["path"], e["method"], e["form"], e.get("stream", False)) for e in endpoints]
+
+
 def describe(info) -> dict:
     return {
         "service_class": info.class_name,
-        "endpoints": [{"path": e.path, "component_prefix": e.component_prefix, "form": e.form, "method": e.method,
-                       "stream": e.stream}
-                      for e in info.endpoints],
+        "endpoints": endpoints(info),
         "openapi": openapi(info),
         "stores_assets": info.stores_assets,
         "batching": info.batch is not None,
