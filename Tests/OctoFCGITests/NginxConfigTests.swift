@@ -57,12 +57,18 @@ extension NginxConfigTests {
     /// (UploadMemoryTests measures it for `octoai run`).
     @Test func everyNginxMapsLargeBuffers() throws {
         let setting = "\(MallocPolicy.variable)=\(MallocPolicy.threshold)"
-        #expect(MallocPolicy.mappingLargeAllocations(["PATH": "/bin"]) == ["PATH": "/bin", MallocPolicy.variable: String(MallocPolicy.threshold)])
+        #expect(MallocPolicy.mappingLargeAllocations(["PATH": "/bin"]) == [
+            "PATH": "/bin", MallocPolicy.variable: String(MallocPolicy.threshold), "GLIBC_TUNABLES": MallocPolicy.hugePages,
+        ])
         #expect(MallocPolicy.mappingLargeAllocations([MallocPolicy.variable: "1048576"])[MallocPolicy.variable] == "1048576", "the operator's value wins")
+        #expect(MallocPolicy.mappingLargeAllocations(["GLIBC_TUNABLES": "glibc.malloc.arena_max=2"])["GLIBC_TUNABLES"] == "glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1")
+        #expect(MallocPolicy.mappingLargeAllocations(["GLIBC_TUNABLES": "glibc.malloc.hugetlb=0"])["GLIBC_TUNABLES"] == "glibc.malloc.hugetlb=0", "the operator's value wins")
         let dropIn = try String(contentsOf: Self.root.appendingPathComponent("deploy/systemd/nginx.service.d/octoai.conf"), encoding: .utf8)
         #expect(dropIn.split(separator: "\n").contains { $0 == "Environment=\(setting)" })
+        #expect(dropIn.split(separator: "\n").contains { $0 == "Environment=GLIBC_TUNABLES=\(MallocPolicy.hugePages)" })
         let deployment = try String(contentsOf: Self.root.appendingPathComponent("deploy/kubernetes/deployment.yaml"), encoding: .utf8)
         #expect(deployment.contains("- name: \(MallocPolicy.variable)\n              value: \"\(MallocPolicy.threshold)\""))
+        #expect(deployment.contains("- name: GLIBC_TUNABLES\n              value: \"\(MallocPolicy.hugePages)\""))
         #expect(try render(.fastcgi).contains(setting), "the config says what nginx's environment needs")
     }
 

@@ -108,6 +108,8 @@ def check_lifecycle(spec, octo, web, listen, pod):
     web_env = {e["name"]: e.get("value") for e in web.get("env", [])}
     check("nginx's glibc gives upload buffers back (MALLOC_MMAP_THRESHOLD_, as octoai run sets it)",
           web_env.get("MALLOC_MMAP_THRESHOLD_") == "262144", web_env)
+    check("nginx's glibc maps upload buffers in huge pages (GLIBC_TUNABLES, as octoai run sets it)",
+          "glibc.malloc.hugetlb=1" in (web_env.get("GLIBC_TUNABLES") or "").split(":"), web_env)
     env = {e["name"]: e for e in octo["env"]}
     check("OCTOAI_REPLICA_NAME is the pod's name", env["OCTOAI_REPLICA_NAME"].get("valueFrom", {}).get("fieldRef", {}).get("fieldPath") == "metadata.name")
     volume_path = env["OCTOAI_VOLUME_PATH"]["value"]

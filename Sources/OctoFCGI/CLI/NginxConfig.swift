@@ -178,8 +178,10 @@ package struct NginxConfig: Sendable {
                 # NginxConfig.bodyBufferSize for the numbers. nginx must start with
                 # MALLOC_MMAP_THRESHOLD_=262144 in its environment, or glibc keeps these
                 # buffers in the workers' heap after a load (~335 MiB after 64 uploads of
-                # 5 MiB): deploy/systemd/nginx.service.d/octoai.conf, the Kubernetes
-                # manifest's nginx container and `octoai run` set it.
+                # 5 MiB), and GLIBC_TUNABLES=glibc.malloc.hugetlb=1 so they are mapped in
+                # huge pages (a third of the worker's CPU per upload was page faults):
+                # deploy/systemd/nginx.service.d/octoai.conf, the Kubernetes manifest's
+                # nginx container and `octoai run` set both.
                 client_body_buffer_size {{{bodyBufferSize}}};
                 keepalive_timeout {{{keepaliveTimeout}}};
                 # Request headers: a line of at most 8 KiB, all of them at most 32 KiB;

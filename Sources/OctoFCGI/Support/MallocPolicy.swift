@@ -11,7 +11,15 @@
 /// freed, so memory returns to idle once the load ends and is at most the bodies
 /// in flight while it lasts.
 ///
-/// glibc reads the variable once, when a process starts; forked processes (nginx's
+/// Those mappings are also advised for transparent huge pages (the
+/// `glibc.malloc.hugetlb=1` tunable): filling a fresh 5 MiB body otherwise takes
+/// 1,280 page faults, and in the nginx worker they were a third of its CPU per
+/// upload. A/B on `octoai run`, 5 MiB uploads at c=16, 3 alternating passes of
+/// 8 s: the nginx worker 5.3-5.6 -> 3.6-3.8 ms CPU per upload, 91-95 -> 105-118
+/// req/s, idle and after-load RSS unchanged. It does nothing where the system's
+/// THP setting is `never`.
+///
+/// glibc reads the variables once, when a process starts; forked processes (nginx's
 /// workers) keep the parent's setting. A system nginx needs it in its own
 /// environment: `deploy/systemd/nginx.service.d/octoai.conf`, the Kubernetes
 /// manifest's nginx container.
@@ -22,11 +30,20 @@ package enum MallocPolicy {
     /// JSON bodies of a few KiB stay on the heap, where reuse is free).
     package static let threshold = 262_144
 
-    /// `environment` with ``variable`` set to ``threshold``, unless it is set
-    /// already (the operator's choice wins).
+    /// The tunable that advises glibc's mappings for huge pages, in `GLIBC_TUNABLES`.
+    package static let hugePages = "glibc.malloc.hugetlb=1"
+
+    /// `environment` with ``variable`` set to ``threshold`` and ``hugePages``
+    /// added to `GLIBC_TUNABLES`, each unless the operator set it already (their
+    /// choice wins; their other tunables are kept).
     package static func mappingLargeAllocations(_ environment: [String: String]) -> [String: String] {
         var environment = environment
         if environment[variable] == nil { environment[variable] = String(threshold) }
+        let tunables = environment["GLIBC_TUNABLES", default: ""]
+        let name = hugePages.prefix { $0 != "=" }
+        if !tunables.split(separator: ":").contains(where: { $0.prefix { $0 != "=" } == name }) {
+            environment["GLIBC_TUNABLES"] = tunables.isEmpty ? hugePages : tunables + ":" + hugePages
+        }
         return environment
     }
 }
