@@ -60,6 +60,9 @@ enum IPCFrame {
         var payload: [UInt8]
         /// More payload, sent after `payload` without joining them (an upload's body).
         var tail: [UInt8] = []
+        /// A form's files, read apart from its head (then `payload`) by the model
+        /// owner (``FormPayloadReader``); never sent.
+        var files: FormPayload.Files? = nil
     }
 
     /// What a responder sends the owner.
@@ -110,16 +113,26 @@ enum IPCFrame {
         return UnixSocket.writeAll(fd, header) && UnixSocket.writeAll(fd, r.payload) && UnixSocket.writeAll(fd, r.tail)
     }
 
-    /// Reads one call or cancel; nil on EOF or a malformed frame.
-    static func readMessage(_ reader: IPCFrameReader) -> Message? {
+    /// Reads one call or cancel; nil on EOF or a malformed frame. A call to an
+    /// endpoint that `isForm` has its files read apart (``FormPayloadReader``).
+    static func readMessage(_ reader: IPCFrameReader, isForm: (UInt16) -> Bool = { _ in false }) -> Message? {
         let sizes: (UInt8) -> Int? = { kind in
             kind == Kind.call.rawValue ? requestHeaderSize : kind == Kind.cancel.rawValue ? cancelHeaderSize : nil
         }
-        guard let (header, payload) = reader.readFrame(headerSize: sizes) else { return nil }
+        guard let (header, length) = reader.readHeader(headerSize: sizes) else { return nil }
         if header[4] == Kind.cancel.rawValue {
-            return payload.isEmpty ? .cancel(id: get(header, 5)) : nil
+            return length == 0 ? .cancel(id: get(header, 5)) : nil
         }
-        return .call(Request(id: get(header, 5), endpoint: get(header, 13), timeoutMilliseconds: get(header, 15), payload: payload))
+        let endpoint: UInt16 = get(header, 13)
+        var request = Request(id: get(header, 5), endpoint: endpoint, timeoutMilliseconds: get(header, 15), payload: [])
+        if isForm(endpoint) {
+            guard let (payload, files) = FormPayloadReader.read(reader, length: length) else { return nil }
+            (request.payload, request.files) = (payload, files)
+        } else {
+            guard let payload = reader.read(count: length) else { return nil }
+            request.payload = payload
+        }
+        return .call(request)
     }
 
     /// Reads one response; nil on EOF or a malformed frame.

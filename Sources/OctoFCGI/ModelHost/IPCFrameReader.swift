@@ -34,14 +34,26 @@ final class IPCFrameReader {
     /// a kind not expected here) and its payload. nil on EOF, an error, or a
     /// malformed frame.
     func readFrame(headerSize: (UInt8) -> Int?) -> (header: [UInt8], payload: [UInt8])? {
+        guard let (header, length) = readHeader(headerSize: headerSize), let payload = read(count: length) else { return nil }
+        return (header, payload)
+    }
+
+    /// A frame's header and the length of the payload that follows it, still to
+    /// read (``read(count:)``, ``skip(count:)``); nil as ``readFrame(headerSize:)``.
+    func readHeader(headerSize: (UInt8) -> Int?) -> (header: [UInt8], payloadLength: Int)? {
         guard fill(5), let size = headerSize(buffer[start + 4]), size <= buffer.count, fill(size) else { return nil }
         let header = Array(UnsafeRawBufferPointer(rebasing: buffer[start..<(start + size)]))
         start += size
         let length = Int(IPCFrame.get(header, 0) as UInt32)
         guard length >= size - 4, length <= IPCFrame.maxFrameSize else { return nil }
+        return (header, length - (size - 4))
+    }
+
+    /// The next `count` bytes, in an array of their own; nil on EOF or an error.
+    func read(count: Int) -> [UInt8]? {
         var complete = true
         // An upload's payload is megabytes: ``LargeBuffer`` backs it with huge pages.
-        let payload = LargeBuffer.make(count: length - (size - 4)) { storage in
+        let bytes = LargeBuffer.make(count: count) { storage in
             let buffered = min(end - start, storage.count)
             if buffered > 0 {
                 storage.copyMemory(from: UnsafeRawBufferPointer(rebasing: buffer[start..<(start + buffered)]))
@@ -53,7 +65,22 @@ final class IPCFrameReader {
             return complete ? storage.count : 0
         }
         if start == end { (start, end) = (0, 0) }
-        return complete ? (header, payload) : nil
+        return complete ? bytes : nil
+    }
+
+    /// Reads past the next `count` bytes, keeping none of them; false on EOF or an error.
+    func skip(count: Int) -> Bool {
+        var left = count
+        while left > 0 {
+            if start == end {
+                (start, end) = (0, 0)
+                guard fill(1) else { return false }
+            }
+            let taken = min(left, end - start)
+            (start, left) = (start + taken, left - taken)
+        }
+        if start == end { (start, end) = (0, 0) }
+        return true
     }
 
     /// Reads until at least `count` (<= capacity) bytes are buffered.

@@ -64,7 +64,7 @@ final class InProcessBackend: InferenceBackend {
         let start = MonotonicClock.threadCPUNanoseconds()
         let deadline = timeout > 0 ? MonotonicClock.nanoseconds() + timeout : nil
         do {
-            let prepared = try runner.host.prepare(endpoint: endpoint, input: FormPayload.joined(input), emit: { _ in false })
+            let prepared = try runner.host.prepare(endpoint: endpoint, input: FormPayload.joined(input), files: nil, emit: { _ in false })
             if let refusal = takeSlot(until: deadline, client: client) { return .failure(refusal) }
             let encode: PreparedCall.Encode
             var methodCPU: UInt64 = 0

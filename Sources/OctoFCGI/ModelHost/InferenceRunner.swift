@@ -21,7 +21,7 @@ struct InferenceRunner: Sendable {
     func stream(endpoint: Int, input: [UInt8], requestID: UInt64, emit: @escaping @Sendable ([UInt8]) -> Bool) -> Result {
         let start = MonotonicClock.threadCPUNanoseconds()
         do {
-            _ = try host.prepare(endpoint: endpoint, input: input, emit: emit).run()
+            _ = try host.prepare(endpoint: endpoint, input: input, files: nil, emit: emit).run()
             return .streamEnd(cpuNanoseconds: MonotonicClock.threadCPUNanoseconds() &- start)
         } catch is StreamCancelled {
             logger.debug("request \(String(requestID, radix: 16)) stopped: its client went away")
@@ -31,10 +31,11 @@ struct InferenceRunner: Sendable {
         }
     }
 
-    func run(endpoint: Int, input: [UInt8], requestID: UInt64) -> Result {
+    /// Runs one call; a form's `files`, when read apart from its head `input`.
+    func run(endpoint: Int, input: [UInt8], files: FormPayload.Files? = nil, requestID: UInt64) -> Result {
         let start = MonotonicClock.threadCPUNanoseconds()
         do {
-            let output = try host.call(endpoint: endpoint, input: input)
+            let output = try host.call(endpoint: endpoint, input: input, files: files)
             return .output(output, cpuNanoseconds: MonotonicClock.threadCPUNanoseconds() &- start)
         } catch {
             return failure(error, requestID: requestID)

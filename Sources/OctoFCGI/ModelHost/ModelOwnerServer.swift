@@ -105,7 +105,8 @@ final class ModelOwnerServer: Sendable {
 
     private func serve(_ connection: Connection) {
         let reader = IPCFrameReader(fd: connection.fd)
-        while let message = IPCFrame.readMessage(reader) {
+        let host = runner.host
+        while let message = IPCFrame.readMessage(reader, isForm: { host.isForm(endpoint: Int($0)) }) {
             switch message {
             case let .call(request):
                 let job = Job(connection: connection, request: request)
@@ -171,7 +172,7 @@ final class ModelOwnerServer: Sendable {
             results = [stream(runnable[0], slot: slot)]
         } else if runnable.count == 1 {
             let request = runnable[0].request
-            results = [runner.run(endpoint: Int(request.endpoint), input: request.payload, requestID: request.id)]
+            results = [runner.run(endpoint: Int(request.endpoint), input: request.payload, files: request.files, requestID: request.id)]
         } else {
             results = runner.runBatch(inputs: runnable.map(\.request.payload), requestIDs: runnable.map(\.request.id))
         }

@@ -20,9 +20,10 @@ public struct Endpoint<S: Service>: Sendable {
     package let isForm: Bool
     /// Whether the answer is a stream of items (see ``stream(_:_:)``).
     package let isStream: Bool
-    /// Decodes a body into a call of the method; see ``PreparedCall``. A stream's
-    /// call sends its items through the emitter it is given and encodes nothing.
-    let prepare: @Sendable (S, [UInt8], _ emit: @escaping @Sendable ([UInt8]) -> Bool) throws -> PreparedCall
+    /// Decodes a body into a call of the method; see ``PreparedCall``. A form's
+    /// files come in the body or, read apart from it, as ``FormPayload/Files``.
+    /// A stream's call sends its items through the emitter it is given and encodes nothing.
+    let prepare: @Sendable (S, [UInt8], FormPayload.Files?, _ emit: @escaping @Sendable ([UInt8]) -> Bool) throws -> PreparedCall
 
     /// Declares `POST path` answered by `method`, e.g. `.post("/tokenize", Self.tokenize)`.
     public static func post<I: Codable & Sendable, O: Codable & Sendable>(
@@ -49,7 +50,7 @@ public struct Endpoint<S: Service>: Sendable {
         _ path: String, _ method: @escaping @Sendable (S) -> (I, StreamSink<Item>) throws -> Void
     ) -> Endpoint {
         Endpoint(path: path, componentPrefix: componentPrefix(for: path), input: I.self, output: Item.self, isForm: false, isStream: true) {
-            service, body, emit in
+            service, body, _, emit in
             let input = try JSONDecoder().decode(I.self, from: Data(body))
             return PreparedCall {
                 try method(service)(input, StreamSink(emit: emit))
@@ -61,8 +62,8 @@ public struct Endpoint<S: Service>: Sendable {
     init<I: Codable & Sendable, O: Codable & Sendable>(
         path: String, componentPrefix: String, isForm: Bool, method: @escaping @Sendable (S) -> (I) throws -> O
     ) {
-        self.init(path: path, componentPrefix: componentPrefix, input: I.self, output: O.self, isForm: isForm, isStream: false) { service, body, _ in
-            let input = isForm ? try FormPayload.decode(I.self, from: body) : try JSONDecoder().decode(I.self, from: Data(body))
+        self.init(path: path, componentPrefix: componentPrefix, input: I.self, output: O.self, isForm: isForm, isStream: false) { service, body, files, _ in
+            let input = isForm ? try FormPayload.decode(I.self, from: body, files: files) : try JSONDecoder().decode(I.self, from: Data(body))
             return PreparedCall {
                 let output = try method(service)(input)
                 return { try OutputEncoder.encode(output) }
@@ -72,7 +73,7 @@ public struct Endpoint<S: Service>: Sendable {
 
     private init<I: Decodable, O: Decodable>(
         path: String, componentPrefix: String, input: I.Type, output: O.Type, isForm: Bool, isStream: Bool,
-        prepare: @escaping @Sendable (S, [UInt8], _ emit: @escaping @Sendable ([UInt8]) -> Bool) throws -> PreparedCall
+        prepare: @escaping @Sendable (S, [UInt8], FormPayload.Files?, _ emit: @escaping @Sendable ([UInt8]) -> Bool) throws -> PreparedCall
     ) {
         self.path = path
         self.componentPrefix = componentPrefix

@@ -11,16 +11,26 @@ import Foundation
 /// In the JSON, each file field is `{"offset", "length", "filename", "content_type"}`,
 /// which ``FormFile/init(from:)`` resolves against the body that follows.
 package enum FormPayload {
-    /// The bytes after the JSON, handed to ``FormFile`` through `JSONDecoder.userInfo`.
+    /// The files' bytes, handed to ``FormFile`` through `JSONDecoder.userInfo`:
+    /// either the request body after the JSON, which a file's descriptor points
+    /// into (its bytes are then copied out), or each file read on its own into
+    /// the array the service gets (``FormPayloadReader``, in the model owner).
     package final class Files: Sendable {
-        let payload: [UInt8]
-        let base: Int
+        private let payload: [UInt8]
+        private let base: Int
+        /// Each file's bytes by the offset its descriptor names.
+        private let pieces: [Int: [UInt8]]
+
         init(payload: [UInt8], base: Int) {
-            self.payload = payload
-            self.base = base
+            (self.payload, self.base, self.pieces) = (payload, base, [:])
+        }
+
+        init(pieces: [Int: [UInt8]]) {
+            (self.payload, self.base, self.pieces) = ([], 0, pieces)
         }
 
         func bytes(offset: Int, length: Int) -> [UInt8]? {
+            if let piece = pieces[offset] { return piece.count == length ? piece : nil }
             guard offset >= 0, length >= 0, base + offset + length <= payload.count else { return nil }
             // A copy of the file's bytes (its own array, as `FormFile.data` is), in
             // huge pages when it is megabytes (``LargeBuffer``).
@@ -64,13 +74,14 @@ package enum FormPayload {
         return tail.isEmpty ? head : head + tail
     }
 
-    /// Decodes `T` from a head and the body after it.
-    package static func decode<T: Decodable>(_ type: T.Type, from payload: [UInt8]) throws -> T {
+    /// Decodes `T` from a head and the body after it, or from a head alone and
+    /// the `files` read apart from it.
+    package static func decode<T: Decodable>(_ type: T.Type, from payload: [UInt8], files: Files? = nil) throws -> T {
         guard payload.count >= 4 else { throw Malformed() }
         let jsonLength = Int(LittleEndian.read(payload, at: 0) as UInt32)
         guard 4 + jsonLength <= payload.count else { throw Malformed() }
         let decoder = JSONDecoder()
-        decoder.userInfo[filesKey] = Files(payload: payload, base: 4 + jsonLength)
+        decoder.userInfo[filesKey] = files ?? Files(payload: payload, base: 4 + jsonLength)
         return try decoder.decode(T.self, from: Data(payload[4..<4 + jsonLength]))
     }
 }

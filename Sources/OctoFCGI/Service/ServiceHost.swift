@@ -4,14 +4,17 @@ import Logging
 /// One live service instance, type-erased.
 protocol ServiceHosting: AnyObject, Sendable {
     func setup() async throws
-    /// Runs endpoint `index` on JSON `input`; throws the service's error.
-    func call(endpoint index: Int, input: [UInt8]) throws -> [UInt8]
+    /// Runs endpoint `index` on JSON `input` (a form's: its head, and its `files`
+    /// when they were read apart from it); throws the service's error.
+    func call(endpoint index: Int, input: [UInt8], files: FormPayload.Files?) throws -> [UInt8]
     /// Decodes `input` for endpoint `index` into a call still to run; throws a
     /// decoding error. A streaming endpoint's call sends its items through `emit`
     /// (false back: nobody reads them any more).
-    func prepare(endpoint index: Int, input: [UInt8], emit: @escaping @Sendable ([UInt8]) -> Bool) throws -> PreparedCall
+    func prepare(endpoint index: Int, input: [UInt8], files: FormPayload.Files?, emit: @escaping @Sendable ([UInt8]) -> Bool) throws -> PreparedCall
     /// Whether endpoint `index` answers with a stream.
     func isStream(endpoint index: Int) -> Bool
+    /// Whether endpoint `index` takes `multipart/form-data`.
+    func isForm(endpoint index: Int) -> Bool
     /// Runs `/infer` on several JSON inputs in one `inferBatch` call; one result per input, in order.
     func inferBatch(_ inputs: [[UInt8]]) -> [Result<[UInt8], any Error>]
     func onServerStartup() async throws
@@ -30,11 +33,14 @@ final class ServiceHost<S: Service>: ServiceHosting, @unchecked Sendable {
     init(endpoints: [Endpoint<S>]) { self.endpoints = endpoints }
 
     func setup() async throws { try await service.setup() }
-    func call(endpoint index: Int, input: [UInt8]) throws -> [UInt8] { try prepare(endpoint: index, input: input, emit: { _ in false }).callAndEncode() }
-    func prepare(endpoint index: Int, input: [UInt8], emit: @escaping @Sendable ([UInt8]) -> Bool) throws -> PreparedCall {
-        try endpoints[index].prepare(service, input, emit)
+    func call(endpoint index: Int, input: [UInt8], files: FormPayload.Files?) throws -> [UInt8] {
+        try prepare(endpoint: index, input: input, files: files, emit: { _ in false }).callAndEncode()
+    }
+    func prepare(endpoint index: Int, input: [UInt8], files: FormPayload.Files?, emit: @escaping @Sendable ([UInt8]) -> Bool) throws -> PreparedCall {
+        try endpoints[index].prepare(service, input, files, emit)
     }
     func isStream(endpoint index: Int) -> Bool { endpoints[index].isStream }
+    func isForm(endpoint index: Int) -> Bool { endpoints.indices.contains(index) && endpoints[index].isForm }
     func inferBatch(_ inputs: [[UInt8]]) -> [Result<[UInt8], any Error>] {
         var results = [Result<[UInt8], any Error>](repeating: .failure(BatchError.notRun), count: inputs.count)
         var decoded: [(index: Int, input: S.Input)] = []
