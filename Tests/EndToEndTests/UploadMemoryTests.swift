@@ -10,7 +10,9 @@ import Glibc
 /// memory while it is in flight (`client_body_buffer_size`) and gives it back when
 /// the request ends. Without `MALLOC_MMAP_THRESHOLD_` in nginx's environment glibc
 /// keeps the buffers in the worker's heap after the first large free: ~335 MiB
-/// stayed after a c=64 load of 5 MiB uploads.
+/// stayed after a c=64 load of 5 MiB uploads. octoai's own processes reuse their
+/// large buffers while requests come and trim them once quiet (``IdleMemoryTrimmer``):
+/// without the trimmer the responder and the model owner kept theirs.
 @Suite struct UploadMemoryTests {
     static let uploads = 16
     static let rounds = 3
@@ -29,9 +31,13 @@ import Glibc
         let client = HTTPClient(port: port, timeout: 60)
         let deadline = Date().addingTimeInterval(20)
         while Date() < deadline, (try? client.get("/healthcheck"))?.status != 200 { usleep(20_000) }
-        let nginx = Self.descendants(of: run.processIdentifier).filter { Self.commandLine($0).hasPrefix("nginx") }
+        let processes = Self.descendants(of: run.processIdentifier).filter { $0 != run.processIdentifier }
+        let nginx = processes.filter { Self.commandLine($0).hasPrefix("nginx") }
+        let octoai = processes.filter { Self.commandLine($0).hasPrefix("octoai: ") }
         #expect(nginx.count >= 2, "nginx master and worker")
+        #expect(octoai.count >= 3, "supervisor, model owner, responder")
         let idle = nginx.map(Self.residentKiB).reduce(0, +)
+        let octoaiIdle = octoai.map(Self.residentKiB).reduce(0, +)
 
         let file = [UInt8](repeating: 0x78, count: 5 << 20)
         let failures = Mutex<[String]>([])
@@ -60,6 +66,15 @@ import Glibc
         let after = nginx.map(Self.residentKiB).reduce(0, +)
         // 16 bodies kept in the heap would be 80 MiB; a few MiB of pools and caches are not.
         #expect(after - idle < 24 << 10, "nginx RSS \(idle) KiB idle, \(after) KiB after \(Self.rounds) x \(Self.uploads) uploads of 5 MiB")
+        // The trimmer looks every 200 ms; the processes are quiet at once.
+        var octoaiAfter = Int.max
+        let quiet = Date().addingTimeInterval(5)
+        while Date() < quiet {
+            octoaiAfter = octoai.map(Self.residentKiB).reduce(0, +)
+            if octoaiAfter - octoaiIdle < 24 << 10 { break }
+            usleep(100_000)
+        }
+        #expect(octoaiAfter - octoaiIdle < 24 << 10, "octoai RSS \(octoaiIdle) KiB idle, \(octoaiAfter) KiB 5 s after the uploads")
     }
 
     /// `pid` and every process below it.

@@ -61,6 +61,10 @@ extension NginxConfigTests {
             "PATH": "/bin", MallocPolicy.variable: String(MallocPolicy.threshold), "GLIBC_TUNABLES": MallocPolicy.hugePages,
         ])
         #expect(MallocPolicy.mappingLargeAllocations([MallocPolicy.variable: "1048576"])[MallocPolicy.variable] == "1048576", "the operator's value wins")
+        #expect(
+            MallocPolicy.reusingLargeAllocations(["PATH": "/bin"]) == ["PATH": "/bin", "GLIBC_TUNABLES": MallocPolicy.hugePages, MallocPolicy.arenas: "1"],
+            "octoai's children trim instead")
+        #expect(MallocPolicy.reusingLargeAllocations([MallocPolicy.arenas: "4"])[MallocPolicy.arenas] == "4", "the operator's value wins")
         #expect(MallocPolicy.mappingLargeAllocations(["GLIBC_TUNABLES": "glibc.malloc.arena_max=2"])["GLIBC_TUNABLES"] == "glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1")
         #expect(MallocPolicy.mappingLargeAllocations(["GLIBC_TUNABLES": "glibc.malloc.hugetlb=0"])["GLIBC_TUNABLES"] == "glibc.malloc.hugetlb=0", "the operator's value wins")
         let dropIn = try String(contentsOf: Self.root.appendingPathComponent("deploy/systemd/nginx.service.d/octoai.conf"), encoding: .utf8)

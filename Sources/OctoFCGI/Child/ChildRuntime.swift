@@ -8,10 +8,13 @@ import Glibc
 enum ChildRuntime {
     /// The start-up sequence every child begins with, before any thread of its
     /// own starts: the signal policy (libfcgi's `FCGX_Init` must come after it),
-    /// the lifeline, and the shared status page (nil only if it cannot be mapped).
+    /// the lifeline, the memory trimmer (``IdleMemoryTrimmer``: the children reuse
+    /// large buffers, ``MallocPolicy``), and the shared status page (nil only if it
+    /// cannot be mapped).
     static func start() -> SharedStatus? {
         SignalPolicy.install()
         watchLifeline()
+        IdleMemoryTrimmer.start()
         return try? SharedStatus.inherited()
     }
 

@@ -14,9 +14,9 @@ extension Supervisor {
         let reportWrite = Descriptor.moveHigh(report.write)
         var fds: [(Int32, Int32)] = [(status.fd, InheritedFD.status), (lifelineRead, InheritedFD.lifeline), (reportWrite, InheritedFD.report)]
         if role == .responder, let listener = listeners[generation] { fds.append((listener, InheritedFD.listener)) }
-        // Large allocations (request bodies, uploads) always get their own mapping and go
-        // back to the system when freed (``MallocPolicy``).
-        var environment = MallocPolicy.mappingLargeAllocations(ProcessInfo.processInfo.environment)
+        // Large allocations (request bodies, uploads) are reused while requests come and
+        // go back to the system when the child is quiet (``MallocPolicy``).
+        var environment = MallocPolicy.reusingLargeAllocations(ProcessInfo.processInfo.environment)
         environment[ChildConfig.environmentKey] = childConfig.encoded
         if role == .modelOwner { status.ownerGeneration += 1 }
         // Every child is this binary in its role, but a Python service's model
@@ -28,6 +28,8 @@ extension Supervisor {
                 environment["OCTOAI_DESCRIBE_TO"] = python.descriptionPath
                 if python.describeCacheEntry != nil { environment["OCTOAI_DESCRIBE_INPUTS"] = python.inputsPath }
             }
+            // An interpreter does not trim its heap: each large buffer gets its own mapping.
+            environment = MallocPolicy.mappingLargeAllocations(environment)
             (path, arguments, environment) = PythonHost.command(python, ["serve"], environment: environment)
         }
         do {
