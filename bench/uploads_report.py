@@ -41,7 +41,7 @@ names = {"ours": "ours (`octoai run`, defaults)", "seed": "seed, sync mode (echo
 lines = [
     "# Uploads: 5 MiB multipart/form-data to POST /upload (issue 14, target 2)", "",
     f"`{meta['COMMAND']}` on {meta['DATE']}, commit `{meta['COMMIT']}`; {meta['MACHINE']}; nginx {meta['NGINX']}; "
-    f"load average {meta['LOAD']} (a shared machine: another engineer's builds run beside it).", "",
+    f"load average {meta['LOAD']} (start -> end of the run; 2 cores, so above 2 means something else ran too).", "",
     "Body: one 5 MiB file part (`5mib.bin`, application/octet-stream) and a `label` text part, from wrk (1 thread). "
     "ours = `octoai run --service-class EchoService` (its private nginx from the same template as deploy/nginx.conf, "
     "and the backend with every default); seed = octoai-sdk 0.10.1 `python -m octoai.server --service-module service "
