@@ -39,7 +39,10 @@ let package = Package(
         // all-MiniLM-L6-v2 sentence embeddings: safetensors, WordPiece, BERT encoder on BLAS.
         // Deliberately independent of OctoFCGI so it can be tested and reused alone.
         // OpenBLAS (Debian: libopenblas0) is dlopen'ed by the model, not linked: see BLAS.swift.
-        .target(name: "MiniLM"),
+        .target(name: "MiniLM", dependencies: ["CMiniLMKernels"]),
+        // The encoder's dense layer for a few rows (one short sentence) in AVX2/FMA
+        // intrinsics, chosen at run time (MiniLM/Kernels.swift; BLAS otherwise).
+        .target(name: "CMiniLMKernels"),
         // In-process speed check of MiniLM (the Swift side of ../shared/bench/minilm/bench_encode.py).
         .executableTarget(name: "minilm-speed", dependencies: ["MiniLM"]),
         // `@Schema`: field defaults and doc comments of Input/Output types, for the derived JSON Schema.

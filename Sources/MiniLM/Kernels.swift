@@ -1,3 +1,4 @@
+import CMiniLMKernels
 import Foundation
 
 /// The dense math of the encoder over row-major `Float` matrices.
@@ -5,6 +6,14 @@ import Foundation
 /// Why raw pointers: these loops run over every activation of every layer, and
 /// the array bounds checks of a safe loop cost more than the math they guard.
 enum Kernels {
+    /// Up to this many rows a dense layer runs on ``minilm_linear_rows`` (AVX2/FMA,
+    /// no packing of the weight) where the CPU has it, above on BLAS.
+    /// `MINILM_SMALL_ROWS` overrides it (0: BLAS always), for the benchmark's A/B.
+    static let smallRows: Int = {
+        if let value = ProcessInfo.processInfo.environment["MINILM_SMALL_ROWS"].flatMap(Int.init) { return value }
+        return 64
+    }()
+
     /// `y[rows x out] = x[rows x in] * W^T + b`, `W` being PyTorch's `[out x in]` layout,
     /// for the output columns `columns` only (all of them by default): a team's parts
     /// each compute their own columns, reading all of `x`.
@@ -19,6 +28,11 @@ enum Kernels {
         guard n > 0, rows > 0 else { return }
         for row in 0..<rows {
             (y + row * outputs + first).update(from: bias.baseAddress! + first, count: n)
+        }
+        if rows <= smallRows,
+            minilm_linear_rows(x, Int32(rows), Int32(inputs), weight.baseAddress!, Int32(first), Int32(n), y, Int32(outputs)) != 0
+        {
+            return
         }
         BLAS.loaded.sgemm(
             BLAS.rowMajor, BLAS.noTrans, BLAS.trans,
