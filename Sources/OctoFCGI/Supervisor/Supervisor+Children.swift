@@ -14,9 +14,12 @@ extension Supervisor {
         let reportWrite = Descriptor.moveHigh(report.write)
         var fds: [(Int32, Int32)] = [(status.fd, InheritedFD.status), (lifelineRead, InheritedFD.lifeline), (reportWrite, InheritedFD.report)]
         if role == .responder, let listener = listeners[generation] { fds.append((listener, InheritedFD.listener)) }
-        // Large allocations (request bodies, uploads) are reused while requests come and
-        // go back to the system when the child is quiet (``MallocPolicy``).
-        var environment = MallocPolicy.reusingLargeAllocations(ProcessInfo.processInfo.environment)
+        // Large allocations (request bodies, uploads): octoai's children reuse them while
+        // requests come and give them back when quiet; an interpreter, which does not
+        // trim its heap, maps each one (``MallocPolicy``).
+        let inherited = ProcessInfo.processInfo.environment
+        var environment = role == .modelOwner && config.python != nil
+            ? MallocPolicy.mappingLargeAllocations(inherited) : MallocPolicy.reusingLargeAllocations(inherited)
         environment[ChildConfig.environmentKey] = childConfig.encoded
         if role == .modelOwner { status.ownerGeneration += 1 }
         // Every child is this binary in its role, but a Python service's model
@@ -28,8 +31,6 @@ extension Supervisor {
                 environment["OCTOAI_DESCRIBE_TO"] = python.descriptionPath
                 if python.describeCacheEntry != nil { environment["OCTOAI_DESCRIBE_INPUTS"] = python.inputsPath }
             }
-            // An interpreter does not trim its heap: each large buffer gets its own mapping.
-            environment = MallocPolicy.mappingLargeAllocations(environment)
             (path, arguments, environment) = PythonHost.command(python, ["serve"], environment: environment)
         }
         do {

@@ -24,7 +24,7 @@
 /// octoai's own children (responders, a Swift model owner) keep glibc's adaptive
 /// threshold instead, so that a freed body's memory serves the next one without
 /// a page fault, and give it back with ``IdleMemoryTrimmer`` once they are
-/// quiet; they get the huge pages only.
+/// quiet; they get the huge pages and one arena (see ``reusingLargeAllocations(_:)``).
 ///
 /// glibc reads the variables once, when a process starts; forked processes (nginx's
 /// workers) keep the parent's setting. A system nginx needs it in its own
