@@ -85,10 +85,9 @@ import Testing
             let edited = source.replacingOccurrences(of: "return prompt[:max_tokens][::-1]", with: "return prompt[:max_tokens][::-1].upper()")
             #expect(edited != source)
             try edited.write(toFile: module, atomically: true, encoding: .utf8)
-            let command = try CLI.run(["reload", "--socket", stack.directory + "/octoai.sock"], service: nil)
+            let command = try stack.reloadCommand()
             #expect(command.status == 0, "\(command.stderr)")
-            try stack.waitFor("generation 2 to serve") { stack.log.contains("reload: generation 2 is serving") }
-            try stack.waitFor("the old generation to leave") { stack.pids(titled: "octoai: model-owner").count == 1 }
+            try stack.waitForGeneration(2)
             usleep(300_000)
             load.stopExpectingNothingLost("python-reload")
             #expect(try stack.client.post("/infer", json: #"{"prompt":"ab"}"#).object["output"] as? String == "BA")
@@ -102,7 +101,7 @@ import Testing
         try servingACopyOfTheEchoService { stack, module in
             let added = "\n\ndef _aardvark(self, text: str) -> str:\n    return text.upper()\n\n\nEchoService.aardvark = _aardvark\n"
             try (try String(contentsOfFile: module, encoding: .utf8) + added).write(toFile: module, atomically: true, encoding: .utf8)
-            #expect(try CLI.run(["reload", "--socket", stack.directory + "/octoai.sock"], service: nil).status == 0)
+            #expect(try stack.reloadCommand().status == 0)
             try stack.waitFor("the reload to fail") { stack.log.contains("keeps serving") }
             #expect(stack.log.contains("endpoints changed since octoai started (/infer, /tokenize, /upload -> /infer, /aardvark, /tokenize, /upload)"), "\(stack.log)")
             #expect(try stack.client.post("/infer", json: #"{"prompt":"ab"}"#).object["output"] as? String == "ba")

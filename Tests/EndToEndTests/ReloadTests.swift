@@ -18,10 +18,9 @@ import Glibc
         kill(stack.backend.processIdentifier, SIGHUP)
         try stack.waitFor("generation 2 to serve") { stack.log.contains("reload: generation 2 is serving") }
         usleep(700_000)
-        let command = try CLI.run(["reload", "--socket", stack.directory + "/octoai.sock"], service: nil)
+        let command = try stack.reloadCommand()
         #expect(command.status == 0, "\(command.stderr)")
-        try stack.waitFor("generation 3 to serve") { stack.log.contains("reload: generation 3 is serving") }
-        try stack.waitFor("the old generations to leave") { stack.pids(titled: "octoai: model-owner").count == 1 }
+        try stack.waitForGeneration(3)
         usleep(300_000)
         load.stopExpectingNothingLost("sighup-x2")
         #expect(stack.pids(titled: "octoai: model-owner") != [firstOwner])

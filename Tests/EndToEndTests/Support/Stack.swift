@@ -164,6 +164,18 @@ final class Stack: @unchecked Sendable {
         throw HTTPClient.Failure(description: "timed out waiting for \(what); octoai log:\n\(log)")
     }
 
+    /// `octoai reload` against this stack's control socket.
+    func reloadCommand() throws -> CLI.Result {
+        try CLI.run(["reload", "--socket", directory + "/octoai.sock"], service: nil)
+    }
+
+    /// Waits until generation `generation` serves and the older generations'
+    /// model owners have left.
+    func waitForGeneration(_ generation: Int) throws {
+        try waitFor("generation \(generation) to serve") { log.contains("reload: generation \(generation) is serving") }
+        try waitFor("the old generations to leave") { pids(titled: "octoai: model-owner").count == 1 }
+    }
+
     /// Waits until the model owner's debug log says a call started (both the
     /// Swift and the Python owner log `request <id> started`).
     func waitForACallToStart() throws {
