@@ -51,13 +51,10 @@ TARGET static void any_block(const float *x, int inputs, const float *w, float *
     }
 }
 
+// The compiler runtime fills in the CPU model before main (a constructor), so
+// this reads a global: no cache of our own, and nothing for threads to race on.
 int minilm_linear_rows_available(void) {
-    static int available = -1;
-    if (available < 0) {
-        __builtin_cpu_init();
-        available = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    }
-    return available;
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 
 int minilm_linear_rows(const float *x, int rows, int inputs, const float *w, int first, int n, float *y, int ldy) {
