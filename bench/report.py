@@ -327,7 +327,7 @@ if os.path.exists(faults):
     w("")
 w(f"The default model's benchmark (issue 6) is in `bench/MINILM_RESULTS.md` (`bash bench/minilm.sh`).")
 w("")
-w(f"Raw data of this run: `{OUT}` (not kept in the repo): `ours.tsv`, `anchors-pass*/`, `wrk.log`, `memory.tsv`, `startup.tsv`, logs.")
+w(f"Raw data of this run: `{os.path.basename(OUT.rstrip('/'))}` in its OUT folder (not kept in the repo): `ours.tsv`, `anchors-pass*/`, `wrk.log`, `memory.tsv`, `startup.tsv`, logs.")
 w("")
 
 with open(RESULTS, "w") as f:
