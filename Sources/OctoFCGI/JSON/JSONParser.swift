@@ -30,10 +30,17 @@ package enum JSONParser {
     /// Past `maxValues` values (scalars, arrays and objects, at any depth) it
     /// stops with a failure that ``Failure/exceedsLimit``.
     package static func parse(_ bytes: [UInt8], maxValues: Int = .max) throws(Failure) -> JSONValue {
-        let result: Result<JSONValue, Failure> = bytes.withUnsafeBufferPointer { buffer in
+        try parseNotingRepeats(bytes, maxValues: maxValues).value
+    }
+
+    /// ``parse(_:maxValues:)``, and whether an object in it gave a key twice
+    /// (the tree then holds the key once, with its last value, as Python does).
+    package static func parseNotingRepeats(_ bytes: [UInt8], maxValues: Int = .max) throws(Failure) -> (value: JSONValue, repeatsAKey: Bool) {
+        let result: Result<(JSONValue, Bool), Failure> = bytes.withUnsafeBufferPointer { buffer in
             var reader = JSONReader(buffer: buffer, maxValues: maxValues)
             do throws(Failure) {
-                return .success(try reader.document())
+                let value = try reader.document()
+                return .success((value, reader.repeatsAKey))
             } catch {
                 return .failure(error)
             }

@@ -10,6 +10,8 @@ struct JSONReader {
     var depth = 0
     /// Values still allowed before the document is refused.
     var valuesLeft: Int
+    /// Whether an object so far gave a key twice.
+    var repeatsAKey = false
 
     init(buffer: UnsafeBufferPointer<UInt8>, maxValues: Int = .max) {
         self.buffer = buffer
@@ -116,7 +118,7 @@ struct JSONReader {
             guard peek() == UInt8(ascii: ":") else { throw Failure(offset: index, message: "Expecting ':' delimiter") }
             index += 1
             skipWhitespace()
-            fields.set(key, try value())
+            if fields.set(key, try value()) { repeatsAKey = true }
             skipWhitespace()
             guard let byte = peek() else { throw Failure(offset: index, message: "Expecting ',' delimiter") }
             if byte == UInt8(ascii: "}") { break }
@@ -136,14 +138,19 @@ struct ObjectBuilder {
     var fields: [(String, JSONValue)] = []
     var positions: [String: Int]? = nil
 
-    mutating func set(_ key: String, _ value: JSONValue) {
+    /// Adds or replaces `key`; true when it was already there.
+    mutating func set(_ key: String, _ value: JSONValue) -> Bool {
         if let positions {
-            if let at = positions[key] { fields[at].1 = value } else { append(key, value) }
-            return
+            guard let at = positions[key] else {
+                append(key, value)
+                return false
+            }
+            fields[at].1 = value
+            return true
         }
         if let at = fields.firstIndex(where: { $0.0 == key }) {
             fields[at].1 = value
-            return
+            return true
         }
         append(key, value)
         if fields.count > 16 {
@@ -151,6 +158,7 @@ struct ObjectBuilder {
             for (i, field) in fields.enumerated() { map[field.0] = i }
             positions = map
         }
+        return false
     }
 
     private mutating func append(_ key: String, _ value: JSONValue) {

@@ -51,7 +51,7 @@ public struct Endpoint<S: Service>: Sendable {
     ) -> Endpoint {
         Endpoint(path: path, componentPrefix: componentPrefix(for: path), input: I.self, output: Item.self, isForm: false, isStream: true) {
             service, body, _, emit in
-            let input = try JSONDecoder().decode(I.self, from: Data(body))
+            let input = try InputDecoder.decode(I.self, from: body)
             return PreparedCall {
                 try method(service)(input, StreamSink(emit: emit))
                 return { [] }
@@ -63,7 +63,7 @@ public struct Endpoint<S: Service>: Sendable {
         path: String, componentPrefix: String, isForm: Bool, method: @escaping @Sendable (S) -> (I) throws -> O
     ) {
         self.init(path: path, componentPrefix: componentPrefix, input: I.self, output: O.self, isForm: isForm, isStream: false) { service, body, files, _ in
-            let input = isForm ? try FormPayload.decode(I.self, from: body, files: files) : try JSONDecoder().decode(I.self, from: Data(body))
+            let input = isForm ? try FormPayload.decode(I.self, from: body, files: files) : try InputDecoder.decode(I.self, from: body)
             return PreparedCall {
                 let output = try method(service)(input)
                 return { try OutputEncoder.encode(output) }
@@ -89,6 +89,22 @@ public struct Endpoint<S: Service>: Sendable {
         path.split(whereSeparator: { !$0.isLetter && !$0.isNumber })
             .map { $0.prefix(1).uppercased() + $0.dropFirst() }
             .joined()
+    }
+}
+
+/// Decodes a call's JSON input (the responder's normalised body): through
+/// ``JSONValueDecoder`` over our own parse where that is Foundation's answer,
+/// else with Foundation's `JSONDecoder`, whose value or error then stands.
+/// A body that gives a key twice goes to Foundation too: our parse keeps the
+/// last value (as Python's `json` does), Foundation's decoder the first.
+enum InputDecoder {
+    static func decode<I: Decodable>(_ type: I.Type, from body: [UInt8]) throws -> I {
+        if let (tree, repeats) = try? JSONParser.parseNotingRepeats(body), !repeats,
+            let input = try? JSONValueDecoder.decode(I.self, from: tree)
+        {
+            return input
+        }
+        return try JSONDecoder().decode(I.self, from: Data(body))
     }
 }
 

@@ -45,7 +45,7 @@ final class ServiceHost<S: Service>: ServiceHosting, @unchecked Sendable {
         var results = [Result<[UInt8], any Error>](repeating: .failure(BatchError.notRun), count: inputs.count)
         var decoded: [(index: Int, input: S.Input)] = []
         for (index, raw) in inputs.enumerated() {
-            do { decoded.append((index, try JSONDecoder().decode(S.Input.self, from: Data(raw)))) } catch { results[index] = .failure(error) }
+            do { decoded.append((index, try InputDecoder.decode(S.Input.self, from: raw))) } catch { results[index] = .failure(error) }
         }
         guard !decoded.isEmpty else { return results }
         do {
