@@ -58,6 +58,9 @@ struct ServeOptions: ParsableArguments {
     @Option(help: "How many times to retry a failing setup() (with backoff) before exiting 1.")
     var setupRetries: Int = ServeDefaults.setupRetries
 
+    @Option(help: "Run the backend's processes under Linux's SCHED_BATCH policy: same CPU share, no wake-up preemption between octoai's own processes (false: the default policy).")
+    var schedBatch: ClickBool = ClickBool(ServeDefaults.schedBatch)
+
     @Option(help: "Seconds the answer of a call posted with X-OctoAI-Async: 1 is kept once it is ready.")
     var futuresTtl: Double = ServeDefaults.futuresTTL
 
@@ -123,6 +126,7 @@ struct ServeOptions: ParsableArguments {
         config.maxQueue = maxQueue
         config.requestTimeout = requestTimeout
         config.modelConcurrency = modelConcurrency
+        config.schedBatch = schedBatch.value
         config.maxBatchSize = maxBatchSize
         config.maxBatchDelayMilliseconds = maxBatchDelayMs
         config.drainTimeout = drainTimeout

@@ -37,6 +37,8 @@ package struct ServeConfiguration: Codable, Sendable, Equatable {
     package var requestTimeout = ServeDefaults.requestTimeout
     /// Calls the model runs at once (at most the service's `maxConcurrency`).
     package var modelConcurrency = ServeDefaults.modelConcurrency
+    /// `--sched-batch`: the backend's processes run under `SCHED_BATCH` (no wake-up preemption between them).
+    package var schedBatch = ServeDefaults.schedBatch
     /// Largest `inferBatch` call for services that batch (1: no batching), and how
     /// long the batcher waits for a batch to fill after its first request.
     package var maxBatchSize = ServeDefaults.maxBatchSize

@@ -37,6 +37,8 @@ package enum ServeDefaults {
     /// Calls the model runs at once: one, since a service is only safe for more
     /// when it says so (`Service.maxConcurrency`).
     package static let modelConcurrency = 1
+    /// Run the backend under `SCHED_BATCH` (``SchedulingPolicy``).
+    package static let schedBatch = true
     /// Seconds in-flight requests may take to finish on SIGTERM.
     package static let drainTimeout = 30.0
     /// A failing `setup()` exits at once, as the seed does.

@@ -83,6 +83,8 @@ package final class Supervisor {
     package func run() throws -> Int32 {
         try openPipes()
         ProcessTitle.set("octoai: supervisor")
+        // Before any child starts: they inherit the policy.
+        if config.schedBatch, !SchedulingPolicy.useBatch() { logger.warning("SCHED_BATCH refused (\(String(cString: strerror(errno)))): running under the default policy") }
         SharedMetricsFactory.bootstrap(SharedMetrics(page: status))
         if service == nil, let code = describeWithFirstOwner() {
             cleanUp(listened: false)
