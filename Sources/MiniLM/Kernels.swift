@@ -117,6 +117,13 @@ enum Kernels {
         }
     }
 
+    /// Whether this CPU runs the C kernels (AVX2 and FMA).
+    static var cpuHasAVX2FMA: Bool { minilm_linear_rows_available() != 0 }
+
+    /// Whether attention runs fused in C (`minilm_attention_head`) where the CPU
+    /// allows: `MINILM_FUSED_ATTENTION=0` keeps BLAS's path, for A/B runs and the tests.
+    static let fusedAttention = ProcessInfo.processInfo.environment["MINILM_FUSED_ATTENTION"] != "0"
+
     /// In place, the exact (erf) GELU: `x * (1 + erf(x / sqrt 2)) / 2`.
     static func gelu(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int, columns: Range<Int>) {
         for row in 0..<rows {
@@ -124,7 +131,16 @@ enum Kernels {
         }
     }
 
+    /// With AVX2 and FMA (C, `minilm_gelu`: 8 lanes and fused multiply-adds,
+    /// where Swift's `SIMD8` on the baseline target is two SSE halves without
+    /// FMA), else ``geluPortable(_:count:)``.
     static func gelu(_ x: UnsafeMutablePointer<Float>, count: Int) {
+        if minilm_gelu(x, count) != 0 { return }
+        geluPortable(x, count: count)
+    }
+
+    /// ``gelu(_:count:)`` for any CPU, on `SIMD8` and ``FastMath/erf(_:)-(SIMD8<Float>)``.
+    static func geluPortable(_ x: UnsafeMutablePointer<Float>, count: Int) {
         let invSqrt2: Float = 0.70710678118654752440
         let raw = UnsafeMutableRawPointer(x)
         var i = 0

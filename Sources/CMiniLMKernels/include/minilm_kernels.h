@@ -12,4 +12,21 @@ int minilm_linear_rows(const float *x, int rows, int inputs, const float *w, int
 /// Whether ``minilm_linear_rows`` runs here (AVX2 and FMA).
 int minilm_linear_rows_available(void);
 
+/// In place, the exact (erf) GELU `x * (1 + erf(x / sqrt 2)) / 2` of `count`
+/// floats, eight at a time with AVX2/FMA, with FastMath.erf's approximation.
+/// Returns 0 (and does nothing) when this CPU lacks AVX2 and FMA.
+int minilm_gelu(float *x, long count);
+
+/// Scaled dot-product attention of one sentence and head, fused:
+/// `context = softmax(scale * Q K^T) V` for `n` tokens, where `q`, `k`, `v` and
+/// `context` point at the head's first column of row 0 of matrices with `ld`
+/// floats per row, and `d` (the head size) is 32. Scores never leave `scratch`
+/// (``minilm_attention_scratch`` floats for the longest sentence): no BLAS calls
+/// per head, AVX2/FMA throughout. Returns 0 (and does nothing) when this CPU lacks
+/// AVX2 and FMA or `d` is not 32: the caller then uses BLAS.
+int minilm_attention_head(const float *q, const float *k, const float *v, float *context, int n, int d, int ld, float scale, float *scratch);
+
+/// Floats of scratch ``minilm_attention_head`` needs for sentences of up to `longest` tokens.
+long minilm_attention_scratch(int longest, int d);
+
 #endif
