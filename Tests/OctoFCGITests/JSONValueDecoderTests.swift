@@ -70,6 +70,16 @@ import Testing
         #expect(try fast([String: [Double]].self, #"{"a":[1,2.5]}"#) == ["a": [1, 2.5]])
     }
 
+    /// An object of more than 16 fields is read through the container's index of
+    /// its keys (not a scan per key, which a `[String: V]` of 100,000 entries would
+    /// make quadratic): the same answer as Foundation's.
+    @Test func decodesALargeDictionaryAsFoundationDoes() throws {
+        let text = "{" + (0..<10_000).map { "\"k\($0)\":\($0)" }.joined(separator: ",") + "}"
+        let ours = try fast([String: Int].self, text)
+        #expect(ours.count == 10_000)
+        #expect(try foundation([String: Int].self, text).get() == ours)
+    }
+
     /// Every document here is one Foundation decides by rules of its own, or
     /// refuses: ours declines, and ``InputDecoder`` then gives Foundation's answer.
     static let declined: [String] = [

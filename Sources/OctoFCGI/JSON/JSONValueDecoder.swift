@@ -133,7 +133,22 @@ final class TreeDecoder: Decoder, SingleValueDecodingContainer {
 /// to decode, see ``InputDecoder``.)
 struct TreeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let fields: [(String, JSONValue)]
+    /// Where each key is, for an object of more than a few fields: a type that
+    /// reads every key (a `[String: V]` of 100,000 entries) must not scan them all each time.
+    private let positions: [String: Int]?
     var codingPath: [any CodingKey] { [] }
+
+    init(fields: [(String, JSONValue)]) {
+        self.fields = fields
+        guard fields.count > 16 else {
+            positions = nil
+            return
+        }
+        var positions: [String: Int] = [:]
+        positions.reserveCapacity(fields.count)
+        for (i, field) in fields.enumerated() where positions[field.0] == nil { positions[field.0] = i }
+        self.positions = positions
+    }
 
     var allKeys: [Key] {
         var seen = Set<String>()
@@ -144,6 +159,7 @@ struct TreeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     private func lookUp(_ key: Key) -> JSONValue? {
         let name = key.stringValue
+        if let positions { return positions[name].map { fields[$0].1 } }
         for field in fields where field.0 == name { return field.1 }
         return nil
     }
