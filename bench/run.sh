@@ -14,7 +14,9 @@
 #   pass 1: anchors, ours; pass 2: anchors, ours   (A B A B)
 # then memory (RSS and PSS of supervisor + model owner + responders after the
 # load) and start-up (exec of `octoai fcgi` -> /healthcheck 200 through nginx,
-# polled every 5 ms, median of 5), and writes bench/RESULTS.md.
+# polled every 5 ms, median of 5), and writes bench/RESULTS.md, judging the
+# targets of issue 4 and of issue 14 (target 3, and target 2's upload rate against
+# the seed's sync mode; target 2's CPU row, against nginx alone, is bench/uploads.sh's).
 #
 # Everything it starts it stops again by PID (trap EXIT), also on Ctrl-C.
 #
