@@ -271,15 +271,19 @@ def row_target(label, cfg, row, thr):
         w(f"| {label}, c={c}: >= {100 * thr:.0f}% of B-keep-w1 | {fnum(rps)} / {fnum(crps)} = {fr(r)}{gap} | {verdict(ok)} |")
 
 
+def p99_target(limit):
+    for c in (16, 64):
+        if c not in concs:
+            continue
+        _, _, p99 = ours_best("fcgi-async", "infer", c)
+        _, cp99 = ceiling(c)
+        r = ratio(p99, cp99)
+        ok = None if r is None else r <= limit
+        w(f"| FastCGI async POST /infer, c={c}: p99 <= {limit:g}x B-keep-w1 p99 | {fnum(p99, 3)} ms / {fnum(cp99, 3)} ms = {fr(r, False)} | {verdict(ok)} |")
+
+
 row_target("FastCGI async POST /infer", "fcgi-async", "infer", 0.60)
-for c in (16, 64):
-    if c not in concs:
-        continue
-    _, _, p99 = ours_best("fcgi-async", "infer", c)
-    _, cp99 = ceiling(c)
-    r = ratio(p99, cp99)
-    ok = None if r is None else r <= 2.0
-    w(f"| FastCGI async POST /infer, c={c}: p99 <= 2x B-keep-w1 p99 | {fnum(p99, 3)} ms / {fnum(cp99, 3)} ms = {fr(r, False)} | {verdict(ok)} |")
+p99_target(2.0)
 row_target("FastCGI GET /healthcheck", "fcgi-async", "health", 0.85)
 row_target("FastCGI sync POST /infer", "fcgi-sync", "infer", 0.80)
 for row in ("infer", "health"):
@@ -332,14 +336,7 @@ w("")
 w("| target | measured | verdict |")
 w("| --- | --- | --- |")
 row_target("FastCGI async POST /infer", "fcgi-async", "infer", 0.80)
-for c in (16, 64):
-    if c not in concs:
-        continue
-    _, _, p99 = ours_best("fcgi-async", "infer", c)
-    _, cp99 = ceiling(c)
-    r = ratio(p99, cp99)
-    ok = None if r is None else r <= 1.5
-    w(f"| FastCGI async POST /infer, c={c}: p99 <= 1.5x B-keep-w1 p99 | {fnum(p99, 3)} ms / {fnum(cp99, 3)} ms = {fr(r, False)} | {verdict(ok)} |")
+p99_target(1.5)
 row_target("FastCGI sync POST /infer", "fcgi-sync", "infer", 0.90)
 row_target("FastCGI GET /healthcheck", "fcgi-async", "health", 1.00)
 if "fcgi-async" in memtot:

@@ -111,39 +111,21 @@ import Glibc
     }
 
     @Test func runServesThroughNginxAndStopsBothOnSigterm() throws {
-        let port = try Stack.freePort()
-        let log = NSTemporaryDirectory() + "run-\(UUID().uuidString).log"
-        defer { try? FileManager.default.removeItem(atPath: log) }
-        let run = try Stack.launch(Stack.executable, ["--service-class", "EchoService", "run", "--port", String(port), "--workers", "1", "--threads", "2"], environment: ["SETUP_SECONDS": "0"], log: log)
-        let client = HTTPClient(port: port)
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline, (try? client.get("/healthcheck"))?.status != 200 { usleep(20_000) }
+        let run = try RunProcess(["--workers", "1", "--threads", "2"])
+        let client = run.client
         let infer = try client.post("/infer", json: #"{"prompt":"run"}"#)
         #expect(infer.status == 200)
         #expect(infer.object["output"] as? String == "nur")
-        kill(run.processIdentifier, SIGTERM)
-        run.waitUntilExit()
-        #expect(run.terminationStatus == 0)
+        #expect(run.stop() == 0)
         #expect((try? client.get("/")) == nil, "nginx must be gone after run exits")
     }
 
     /// `run` takes the serving options `fcgi` takes (one option group), and its
     /// backend gets them: the limits, the timeout and the routes they switch off.
     @Test func runTakesEveryServingOption() throws {
-        let port = try Stack.freePort()
-        let log = NSTemporaryDirectory() + "run-\(UUID().uuidString).log"
-        defer { try? FileManager.default.removeItem(atPath: log) }
-        let run = try Stack.launch(
-            Stack.executable,
-            ["--service-class", "EchoService", "run", "--port", String(port), "--threads", "2", "--docs", "false", "--max-json-values", "3", "--request-timeout", "0.5"],
-            environment: ["SETUP_SECONDS": "0"], log: log)
-        defer {
-            kill(run.processIdentifier, SIGTERM)
-            run.waitUntilExit()
-        }
-        let client = HTTPClient(port: port)
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline, (try? client.get("/healthcheck"))?.status != 200 { usleep(20_000) }
+        let run = try RunProcess(["--threads", "2", "--docs", "false", "--max-json-values", "3", "--request-timeout", "0.5"])
+        defer { run.stop() }
+        let client = run.client
         #expect(try client.get("/docs").status == 404)
         #expect(try client.post("/infer", json: #"{"prompt":"a","extra":[1,2,3]}"#).status == 413)
         // 504 at 0.5 s; the call itself goes on to its end (1 s), then the model is free.

@@ -20,22 +20,12 @@ import Glibc
     }
 
     func serve(_ arguments: [String], check: (_ octoai: [pid_t], _ nginx: [pid_t]) -> Void) throws {
-        let port = try Stack.freePort()
-        let log = NSTemporaryDirectory() + "run-\(UUID().uuidString).log"
-        defer { try? FileManager.default.removeItem(atPath: log) }
-        let run = try Stack.launch(
-            Stack.executable, ["--service-class", "EchoService", "run", "--port", String(port), "--workers", "1", "--threads", "4"] + arguments,
-            environment: ["SETUP_SECONDS": "0"], log: log)
-        defer {
-            kill(run.processIdentifier, SIGTERM)
-            run.waitUntilExit()
-        }
-        let client = HTTPClient(port: port)
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline, (try? client.get("/healthcheck"))?.status != 200 { usleep(20_000) }
+        let run = try RunProcess(["--workers", "1", "--threads", "4"] + arguments)
+        defer { run.stop() }
+        let client = run.client
         let answer = try client.post("/infer", json: #"{"prompt":"hello"}"#)
         #expect(answer.status == 200, "\(answer.text)")
-        let processes = UploadMemoryTests.descendants(of: run.processIdentifier).filter { $0 != run.processIdentifier }
+        let processes = UploadMemoryTests.descendants(of: run.process.processIdentifier).filter { $0 != run.process.processIdentifier }
         let octoai = processes.filter { UploadMemoryTests.commandLine($0).hasPrefix("octoai: ") }
         let nginx = processes.filter { UploadMemoryTests.commandLine($0).hasPrefix("nginx") }
         #expect(octoai.count >= 3, "supervisor, model owner, responder")

@@ -18,20 +18,11 @@ import Glibc
     static let rounds = 3
 
     @Test func nginxGivesUploadBuffersBackAfterALoad() throws {
-        let port = try Stack.freePort()
-        let log = NSTemporaryDirectory() + "run-\(UUID().uuidString).log"
-        defer { try? FileManager.default.removeItem(atPath: log) }
-        let run = try Stack.launch(
-            Stack.executable, ["--service-class", "EchoService", "run", "--port", String(port), "--workers", "1", "--threads", "4"],
-            environment: ["SETUP_SECONDS": "0"], log: log)
-        defer {
-            kill(run.processIdentifier, SIGTERM)
-            run.waitUntilExit()
-        }
-        let client = HTTPClient(port: port, timeout: 60)
-        let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline, (try? client.get("/healthcheck"))?.status != 200 { usleep(20_000) }
-        let processes = Self.descendants(of: run.processIdentifier).filter { $0 != run.processIdentifier }
+        let run = try RunProcess(["--workers", "1", "--threads", "4"], clientTimeout: 60)
+        defer { run.stop() }
+        let client = run.client
+        let pid = run.process.processIdentifier
+        let processes = Self.descendants(of: pid).filter { $0 != pid }
         let nginx = processes.filter { Self.commandLine($0).hasPrefix("nginx") }
         let octoai = processes.filter { Self.commandLine($0).hasPrefix("octoai: ") }
         #expect(nginx.count >= 2, "nginx master and worker")
