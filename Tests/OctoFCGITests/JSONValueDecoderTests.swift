@@ -113,6 +113,25 @@ import Testing
         }
     }
 
+    /// A type that catches an error and goes on with a default (lenient
+    /// decoding) would have decided otherwise had our decoder's refusal been
+    /// Foundation's answer: such a decode is declined as a whole.
+    @Test func aRefusalCaughtByTheTypeStillDeclines() throws {
+        struct Lenient: Decodable, Equatable {
+            var count: Int
+            init(count: Int) { self.count = count }
+            init(from decoder: any Decoder) throws {
+                let container = try decoder.container(keyedBy: CodingKeys.self)
+                count = (try? container.decode(Int.self, forKey: .count)) ?? -1
+            }
+            enum CodingKeys: String, CodingKey { case count }
+        }
+        let text = #"{"count":2.0}"#  // Foundation reads 2; ours declines the 2.0
+        #expect(throws: JSONValueDecoder.Declined.self) { try fast(Lenient.self, text) }
+        #expect(try InputDecoder.decode(Lenient.self, from: Array(text.utf8)) == Lenient(count: 2))
+        #expect(try fast(Lenient.self, #"{"count":3}"#) == Lenient(count: 3))
+    }
+
     @Test func leavesFoundationsOwnTypesToFoundation() throws {
         struct Blob: Codable, Equatable {
             var data: Data

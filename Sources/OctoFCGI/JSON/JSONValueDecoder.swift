@@ -26,7 +26,24 @@ package enum JSONValueDecoder {
     /// exactly Foundation's answer, or what a type's own `init(from:)` throws
     /// (a `RawRepresentable` enum given an unknown value, say).
     package static func decode<T: Decodable>(_ type: T.Type, from value: JSONValue) throws -> T {
-        try TreeDecoder(value).decodeValue(T.self)
+        let refusals = Refusals()
+        let decoded = try TreeDecoder(value, refusals).decodeValue(T.self)
+        // A type that caught a refusal (`try?` with a default) may have decided
+        // otherwise than it would have with Foundation's answer.
+        if refusals.declined { throw Declined() }
+        return decoded
+    }
+}
+
+/// Whether any part of one decode was declined, even one whose error a type's
+/// `init(from:)` caught; shared by the decode's decoders and containers, which
+/// live on one thread.
+final class Refusals {
+    private(set) var declined = false
+
+    func decline() -> JSONValueDecoder.Declined {
+        declined = true
+        return JSONValueDecoder.Declined()
     }
 }
 
@@ -35,19 +52,23 @@ package enum JSONValueDecoder {
 /// document again and reports the path itself.
 final class TreeDecoder: Decoder, SingleValueDecodingContainer {
     let value: JSONValue
+    let refusals: Refusals
     var codingPath: [any CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-    init(_ value: JSONValue) { self.value = value }
+    init(_ value: JSONValue, _ refusals: Refusals) {
+        self.value = value
+        self.refusals = refusals
+    }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        guard case let .object(fields) = value else { throw JSONValueDecoder.Declined() }
-        return KeyedDecodingContainer(TreeKeyedContainer<Key>(fields: fields))
+        guard case let .object(fields) = value else { throw refusals.decline() }
+        return KeyedDecodingContainer(TreeKeyedContainer<Key>(fields: fields, refusals: refusals))
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        guard case let .array(items) = value else { throw JSONValueDecoder.Declined() }
-        return TreeUnkeyedContainer(items: items)
+        guard case let .array(items) = value else { throw refusals.decline() }
+        return TreeUnkeyedContainer(items: items, refusals: refusals)
     }
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer { self }
@@ -58,12 +79,12 @@ final class TreeDecoder: Decoder, SingleValueDecodingContainer {
     }
 
     func decode(_ type: Bool.Type) throws -> Bool {
-        guard case let .bool(b) = value else { throw JSONValueDecoder.Declined() }
+        guard case let .bool(b) = value else { throw refusals.decline() }
         return b
     }
 
     func decode(_ type: String.Type) throws -> String {
-        guard case let .string(s) = value else { throw JSONValueDecoder.Declined() }
+        guard case let .string(s) = value else { throw refusals.decline() }
         return s
     }
 
@@ -71,7 +92,7 @@ final class TreeDecoder: Decoder, SingleValueDecodingContainer {
         switch value {
         case let .int(i): return Double(i)
         case let .double(d) where d.isFinite: return d
-        default: throw JSONValueDecoder.Declined()
+        default: throw refusals.decline()
         }
     }
 
@@ -81,7 +102,7 @@ final class TreeDecoder: Decoder, SingleValueDecodingContainer {
     /// a halfway point between two `Float`s).
     func decode(_ type: Float.Type) throws -> Float {
         let f = Float(try decode(Double.self))
-        guard f.isFinite else { throw JSONValueDecoder.Declined() }
+        guard f.isFinite else { throw refusals.decline() }
         return f
     }
 
@@ -100,7 +121,7 @@ final class TreeDecoder: Decoder, SingleValueDecodingContainer {
 
     /// An integer written as one (no fraction, no exponent) that fits `T`.
     private func integer<T: FixedWidthInteger>() throws -> T {
-        guard case let .int(i) = value, let exact = T(exactly: i) else { throw JSONValueDecoder.Declined() }
+        guard case let .int(i) = value, let exact = T(exactly: i) else { throw refusals.decline() }
         return exact
     }
 
@@ -115,7 +136,7 @@ final class TreeDecoder: Decoder, SingleValueDecodingContainer {
         case is Float.Type: return try decode(Float.self) as! T
         case is Bool.Type: return try decode(Bool.self) as! T
         default:
-            if foundationHasRules(for: type) { throw JSONValueDecoder.Declined() }
+            if foundationHasRules(for: type) { throw refusals.decline() }
             return try T(from: self)
         }
     }
@@ -138,8 +159,11 @@ struct TreeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     private let positions: [String: Int]?
     var codingPath: [any CodingKey] { [] }
 
-    init(fields: [(String, JSONValue)]) {
+    let refusals: Refusals
+
+    init(fields: [(String, JSONValue)], refusals: Refusals) {
         self.fields = fields
+        self.refusals = refusals
         guard fields.count > 16 else {
             positions = nil
             return
@@ -165,8 +189,8 @@ struct TreeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     private func value(_ key: Key) throws -> TreeDecoder {
-        guard let value = lookUp(key) else { throw JSONValueDecoder.Declined() }
-        return TreeDecoder(value)
+        guard let value = lookUp(key) else { throw refusals.decline() }
+        return TreeDecoder(value, refusals)
     }
 
     func decodeNil(forKey key: Key) throws -> Bool { try value(key).decodeNil() }
@@ -194,8 +218,8 @@ struct TreeKeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
 
     /// A class's superclass part, under the key `super` (declined when absent).
     func superDecoder() throws -> any Decoder {
-        guard let value = fields.first(where: { $0.0 == "super" })?.1 else { throw JSONValueDecoder.Declined() }
-        return TreeDecoder(value)
+        guard let value = fields.first(where: { $0.0 == "super" })?.1 else { throw refusals.decline() }
+        return TreeDecoder(value, refusals)
     }
 
     func superDecoder(forKey key: Key) throws -> any Decoder { try value(key) }
@@ -207,15 +231,20 @@ struct TreeUnkeyedContainer: UnkeyedDecodingContainer {
     var codingPath: [any CodingKey] { [] }
     private(set) var currentIndex = 0
 
-    init(items: [JSONValue]) { self.items = items }
+    let refusals: Refusals
+
+    init(items: [JSONValue], refusals: Refusals) {
+        self.items = items
+        self.refusals = refusals
+    }
 
     var count: Int? { items.count }
     var isAtEnd: Bool { currentIndex >= items.count }
 
     /// The next item (the index moves on only once it has been decoded).
     private func next() throws -> TreeDecoder {
-        guard !isAtEnd else { throw JSONValueDecoder.Declined() }
-        return TreeDecoder(items[currentIndex])
+        guard !isAtEnd else { throw refusals.decline() }
+        return TreeDecoder(items[currentIndex], refusals)
     }
 
     private mutating func decoded<T>(_ decode: (TreeDecoder) throws -> T) throws -> T {
