@@ -16,9 +16,10 @@ import Glibc
 /// the CPU, minus wake-up preemption: a woken octoai thread waits for the
 /// running one to block or use up its slice. nginx, which `octoai run` starts
 /// beside the backend, keeps the normal policy, so an nginx worker woken by an
-/// answer still runs at once. A/B through `octoai run`, echo `POST /infer`,
-/// 2 alternating runs: async c=16 18.0-18.2k -> 22.0-22.6k req/s, c=64
-/// 18.6k -> 23.6k, sync c=16 24.6-24.9k -> 31.1-31.8k; c=1 unchanged (7.9k).
+/// answer still runs at once. A/B through `octoai run`, echo `POST /infer` at
+/// c=16, alternating runs: async 18.4/18.5k -> 20.9/21.1k req/s; with the policy
+/// set from outside on octoai's children only (`chrt -b -a -p 0`), c=64 18.6k ->
+/// 23.6k and sync 24.6-24.9k -> 31.1-31.8k; c=1 unchanged (7.9k).
 ///
 /// No privilege is needed (any process may move itself to `SCHED_BATCH`), and
 /// `--sched-batch false` keeps the default policy.
@@ -37,7 +38,4 @@ package enum SchedulingPolicy {
         for case let tid? in threads.map({ pid_t($0) }) { _ = sched_setscheduler(tid, batch, &param) }
         return true
     }
-
-    /// Whether the calling thread runs under `SCHED_BATCH`.
-    package static var isBatch: Bool { sched_getscheduler(0) == batch }
 }
