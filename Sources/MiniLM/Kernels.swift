@@ -117,11 +117,8 @@ enum Kernels {
         }
     }
 
-    /// Whether this CPU runs the C kernels (AVX2 and FMA).
-    static var cpuHasAVX2FMA: Bool { minilm_linear_rows_available() != 0 }
-
     /// Whether attention runs fused in C (`minilm_attention_head`) where the CPU
-    /// allows: `MINILM_FUSED_ATTENTION=0` keeps BLAS's path, for A/B runs and the tests.
+    /// allows: `MINILM_FUSED_ATTENTION=0` keeps BLAS's path, for A/B runs.
     static let fusedAttention = ProcessInfo.processInfo.environment["MINILM_FUSED_ATTENTION"] != "0"
 
     /// In place, the exact (erf) GELU: `x * (1 + erf(x / sqrt 2)) / 2`.

@@ -12,7 +12,8 @@ import Foundation
 /// ``JSONParser``; this walks that tree. None of the packages here offers a
 /// `Decoder` over a parsed JSON tree.
 ///
-/// It never decides differently from Foundation, it only declines: where
+/// It does not decide differently from Foundation (but for `Float`'s last bit
+/// in a rare case: `TreeDecoder.decode(_: Float.Type)` says which), it declines: where
 /// Foundation has rules of its own (a number written `1.0` or `1e2` for an
 /// integer, a float beyond `Float`'s range, `Data` as base64, `URL` and
 /// `Decimal` from their JSON forms) or on any failure at all, it throws and
