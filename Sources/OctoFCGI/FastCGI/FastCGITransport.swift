@@ -98,13 +98,12 @@ package final class FastCGITransport: Transport {
 
     /// Waits on a kept connection until nginx sends its next request (true) or
     /// closes it (false), without consuming anything: libfcgi reads the request.
+    /// It waits in `poll` (``UnixSocket/receive(_:_:_:flags:)`` says why): a
+    /// `recv` blocked here was woken once more per request, when nginx read the
+    /// answer just sent.
     static func nextRequestArrives(on fd: Int32) -> Bool {
         var byte: UInt8 = 0
-        while true {
-            let n = recv(fd, &byte, 1, Int32(MSG_PEEK))
-            if n < 0, errno == EINTR { continue }
-            return n > 0
-        }
+        return UnixSocket.receive(fd, &byte, 1, flags: Int32(MSG_PEEK)) > 0
     }
 
     private func serve(_ request: inout FCGX_Request, _ handler: @Sendable (HTTPRequest) -> HTTPResponse) {

@@ -92,12 +92,8 @@ final class IPCFrameReader {
             (start, end) = (0, end - start)
         }
         while end - start < count {
-            let n = recv(fd, buffer.baseAddress! + end, buffer.count - end, 0)
-            if n == 0 { return false }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return false
-            }
+            let n = UnixSocket.receive(fd, buffer.baseAddress! + end, buffer.count - end)
+            if n <= 0 { return false }
             end += n
         }
         return true

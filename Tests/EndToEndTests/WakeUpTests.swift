@@ -1,0 +1,48 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How often the backend's threads sleep per echo `/infer` call, one call at a
+/// time through `octoai run`: the model owner once (waiting for the call), the
+/// responder twice (waiting for nginx's next request, then for the owner's
+/// answer). A thread blocked in `recv` on a Unix socket was also woken whenever
+/// the peer read what it had sent, and slept again (owner 2.0, responder 3.0 per
+/// call before `UnixSocket.receive`): each sleep is a wake-up the other side pays
+/// for, the largest cost of the hop (bench/PROFILE.md). Counted, not timed:
+/// `voluntary_ctxt_switches` of every thread, before and after.
+@Suite struct WakeUpTests {
+    /// Voluntary context switches of all threads of `pid` now.
+    static func voluntarySwitches(_ pid: pid_t) -> Int {
+        let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return threads.reduce(0) { sum, tid in
+            let status = (try? String(contentsOfFile: "/proc/\(pid)/task/\(tid)/status", encoding: .utf8)) ?? ""
+            let line = status.split(separator: "\n").first { $0.hasPrefix("voluntary_ctxt_switches:") } ?? ""
+            return sum + (Int(line.split(separator: "\t").last ?? "") ?? 0)
+        }
+    }
+
+    @Test func anEchoCallSleepsOnceInTheOwnerAndTwiceInTheResponder() throws {
+        let run = try RunProcess(["--workers", "1", "--threads", "4"])
+        defer { run.stop() }
+        let processes = UploadMemoryTests.descendants(of: run.process.processIdentifier)
+        let owner = try #require(processes.first { UploadMemoryTests.commandLine($0).hasPrefix("octoai: model-owner") })
+        let responder = try #require(processes.first { UploadMemoryTests.commandLine($0).hasPrefix("octoai: responder") })
+        // Warm: nginx's upstream connection and the responder's owner connection exist.
+        for _ in 0..<20 { _ = try run.client.post("/infer", json: #"{"prompt":"warm"}"#) }
+        let calls = 300
+        let before = (Self.voluntarySwitches(owner), Self.voluntarySwitches(responder))
+        for index in 0..<calls {
+            let answer = try run.client.post("/infer", json: #"{"prompt":"call \#(index)"}"#)
+            try #require(answer.status == 200, "\(answer.text)")
+        }
+        let ownerPerCall = Double(Self.voluntarySwitches(owner) - before.0) / Double(calls)
+        let responderPerCall = Double(Self.voluntarySwitches(responder) - before.1) / Double(calls)
+        // Halfway between what each should be and what it was; the slack covers the
+        // memory trimmer's and other housekeeping threads' own sleeps.
+        #expect(ownerPerCall < 1.5, "model owner: \(ownerPerCall) voluntary context switches per call")
+        #expect(responderPerCall < 2.5, "responder: \(responderPerCall) voluntary context switches per call")
+    }
+}
