@@ -62,9 +62,14 @@ extension NginxConfigTests {
         ])
         #expect(MallocPolicy.mappingLargeAllocations([MallocPolicy.variable: "1048576"])[MallocPolicy.variable] == "1048576", "the operator's value wins")
         #expect(
-            MallocPolicy.reusingLargeAllocations(["PATH": "/bin"]) == ["PATH": "/bin", "GLIBC_TUNABLES": MallocPolicy.hugePages, MallocPolicy.arenas: "1"],
+            MallocPolicy.reusingLargeAllocations(["PATH": "/bin"]) == [
+                "PATH": "/bin", "GLIBC_TUNABLES": MallocPolicy.hugePages + ":" + MallocPolicy.noStackCache, MallocPolicy.arenas: "1",
+            ],
             "octoai's children trim instead")
         #expect(MallocPolicy.reusingLargeAllocations([MallocPolicy.arenas: "4"])[MallocPolicy.arenas] == "4", "the operator's value wins")
+        #expect(
+            MallocPolicy.reusingLargeAllocations(["GLIBC_TUNABLES": "glibc.pthread.stack_cache_size=1048576"])["GLIBC_TUNABLES"]
+                == "glibc.pthread.stack_cache_size=1048576:glibc.malloc.hugetlb=1", "the operator's value wins")
         #expect(MallocPolicy.mappingLargeAllocations(["GLIBC_TUNABLES": "glibc.malloc.arena_max=2"])["GLIBC_TUNABLES"] == "glibc.malloc.arena_max=2:glibc.malloc.hugetlb=1")
         #expect(MallocPolicy.mappingLargeAllocations(["GLIBC_TUNABLES": "glibc.malloc.hugetlb=0"])["GLIBC_TUNABLES"] == "glibc.malloc.hugetlb=0", "the operator's value wins")
         let dropIn = try String(contentsOf: Self.root.appendingPathComponent("deploy/systemd/nginx.service.d/octoai.conf"), encoding: .utf8)

@@ -19,7 +19,10 @@ enum ResponderProcess {
             var host: (any ServiceHosting)?
             let backend: any InferenceBackend
             if config.asyncEnable {
-                backend = ModelOwnerClient(socketPath: config.ownerSocket, status: status, requestTimeout: config.requestTimeout)
+                let client = ModelOwnerClient(socketPath: config.ownerSocket, status: status, requestTimeout: config.requestTimeout)
+                // As many as the threads that are always there; a burst's extra ones go once it is over.
+                IdleMemoryTrimmer.whenQuiet { [threads = config.threads] in client.closeIdleConnections(keeping: threads) }
+                backend = client
             } else {
                 let h = service.makeHost()
                 let b = InProcessBackend(

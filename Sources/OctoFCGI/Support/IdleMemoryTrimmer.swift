@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 import Glibc
 
@@ -35,6 +36,16 @@ package enum IdleMemoryTrimmer {
         return unsafeBitCast(symbol, to: (@convention(c) (Int) -> Int32).self)
     }()
 
+    /// What else runs on a quiet tick, before the trim (``whenQuiet(_:)``).
+    private static let quietActions = Mutex<[@Sendable () -> Void]>([])
+
+    /// Runs `action` on every quiet tick that trims, just before the trim: for
+    /// what a burst left behind that is not malloc's to give back (the model-owner
+    /// connections a responder opened for it, and the owner's threads serving them).
+    package static func whenQuiet(_ action: @escaping @Sendable () -> Void) {
+        quietActions.withLock { $0.append(action) }
+    }
+
     /// Starts the thread; once per process.
     package static func start() {
         let thread = Thread {
@@ -45,7 +56,9 @@ package enum IdleMemoryTrimmer {
                 let now = processCPUNanoseconds()
                 let used = now &- last
                 last = now
-                if shouldTrim(used: used, sinceTrim: &sinceTrim) { _ = trim?(0) }
+                guard shouldTrim(used: used, sinceTrim: &sinceTrim) else { continue }
+                for action in quietActions.withLock({ $0 }) { action() }
+                _ = trim?(0)
             }
         }
         thread.name = "memory-trimmer"

@@ -52,9 +52,20 @@ package enum MallocPolicy {
         return environment
     }
 
-    /// `environment` with ``hugePages`` and one malloc arena (``arenas``), each
-    /// unless the operator set it, for a process that trims its own heap
-    /// (``IdleMemoryTrimmer``). Why one arena: `malloc_trim` returns the free
+    /// The tunable that frees an exited thread's stack instead of caching it, in `GLIBC_TUNABLES`.
+    ///
+    /// glibc keeps the stacks of exited threads, up to 40 MiB, to reuse for the
+    /// next ones, and keeps their touched pages resident: after a c=64 burst the
+    /// responder's extra FastCGI threads leave as nginx's connections end, and
+    /// 55 cached 1 MiB stacks still held 676 KiB; the model owner's connection
+    /// threads (``IdleMemoryTrimmer/whenQuiet(_:)`` ends them) would keep theirs
+    /// the same way. Threads are started only when connections outnumber them, so
+    /// mapping a fresh stack then costs nothing a request waits for.
+    package static let noStackCache = "glibc.pthread.stack_cache_size=0"
+
+    /// `environment` with ``hugePages``, ``noStackCache`` and one malloc arena
+    /// (``arenas``), each unless the operator set it, for a process that trims its
+    /// own heap (``IdleMemoryTrimmer``). Why one arena: `malloc_trim` returns the free
     /// memory inside every arena but not the top of a thread's arena, where a
     /// freed body ends up, so each thread that had read an upload kept one body
     /// (+48 MiB in a responder after 5 MiB uploads at c=16); with the main arena
@@ -62,7 +73,7 @@ package enum MallocPolicy {
     /// thread's cache (tcache) without the arena's lock: echo `/infer` at c=16
     /// did 15.1-16.2k req/s with one arena against 14.1-15.7k with the default.
     package static func reusingLargeAllocations(_ environment: [String: String]) -> [String: String] {
-        var environment = withHugePages(environment)
+        var environment = withTunable(noStackCache, in: withHugePages(environment))
         if environment[arenas] == nil { environment[arenas] = "1" }
         return environment
     }
@@ -70,11 +81,17 @@ package enum MallocPolicy {
     /// `environment` with ``hugePages`` added to `GLIBC_TUNABLES` unless the
     /// operator set that tunable (their other tunables are kept).
     static func withHugePages(_ environment: [String: String]) -> [String: String] {
+        withTunable(hugePages, in: environment)
+    }
+
+    /// `environment` with `setting` (`name=value`) added to `GLIBC_TUNABLES`
+    /// unless the operator set that tunable (their other tunables are kept).
+    static func withTunable(_ setting: String, in environment: [String: String]) -> [String: String] {
         var environment = environment
         let tunables = environment["GLIBC_TUNABLES", default: ""]
-        let name = hugePages.prefix { $0 != "=" }
+        let name = setting.prefix { $0 != "=" }
         if !tunables.split(separator: ":").contains(where: { $0.prefix { $0 != "=" } == name }) {
-            environment["GLIBC_TUNABLES"] = tunables.isEmpty ? hugePages : tunables + ":" + hugePages
+            environment["GLIBC_TUNABLES"] = tunables.isEmpty ? setting : tunables + ":" + setting
         }
         return environment
     }
