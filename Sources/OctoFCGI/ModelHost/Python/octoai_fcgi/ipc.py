@@ -10,6 +10,9 @@ For a Python service a call's payload is ``u32 content-type length |
 content-type | raw body``: the responder forwards the request unvalidated and
 pydantic decides here. Response kinds are in ``answers``.
 """
+import io
+import select
+import socket
 import struct
 
 CALL = 1
@@ -36,6 +39,32 @@ class Cancel:
         self.id = id
 
 
+class _PollingSocketReader(io.RawIOBase):
+    """The raw reads under ``FrameReader``: ``recv_into`` that waits in ``poll`` when nothing is there.
+
+    Why not the socket's own blocking ``recv``: a thread blocked in it on a Unix
+    stream socket is woken too whenever the responder reads an answer sent on
+    that socket (the kernel announces the freed send space on the same wait
+    queue), finds nothing and sleeps again: a wake-up per call for nothing
+    (``UnixSocket.receive`` on the Swift side says more). ``poll`` waits for input only.
+    """
+
+    def __init__(self, sock):
+        self._sock = sock
+        self._poll = select.poll()
+        self._poll.register(sock, select.POLLIN)
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        while True:
+            try:
+                return self._sock.recv_into(buffer, 0, socket.MSG_DONTWAIT)
+            except BlockingIOError:
+                self._poll.poll()
+
+
 class FrameReader:
     """Reads frames off one connection through one buffer, so a small frame is usually one ``recv``.
 
@@ -44,7 +73,7 @@ class FrameReader:
     """
 
     def __init__(self, sock):
-        self._file = sock.makefile("rb", buffering=64 * 1024)
+        self._file = io.BufferedReader(_PollingSocketReader(sock), buffer_size=64 * 1024)
 
     def read(self):
         """The next Call or Cancel; None on EOF or a malformed frame (then close the connection)."""
