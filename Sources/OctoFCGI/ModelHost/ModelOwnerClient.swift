@@ -153,7 +153,4 @@ final class ModelOwnerClient: InferenceBackend {
         }
         for c in surplus { close(c.fd) }
     }
-
-    /// Connections waiting in the pool now (tests).
-    var idleConnections: Int { pool.withLock { $0.idle.count } }
 }
