@@ -33,19 +33,21 @@ import Glibc
         // Warm: nginx's upstream connection and the responder's owner connection exist.
         for _ in 0..<20 { _ = try run.client.post("/infer", json: #"{"prompt":"warm"}"#) }
         let calls = 300
+        let counts = { (Self.voluntarySwitches(owner), Self.voluntarySwitches(responder)) }
         let start = Date()
-        let before = (Self.voluntarySwitches(owner), Self.voluntarySwitches(responder))
+        let before = counts()
         for index in 0..<calls {
             let answer = try run.client.post("/infer", json: #"{"prompt":"call \#(index)"}"#)
             try #require(answer.status == 200, "\(answer.text)")
         }
-        let during = (Self.voluntarySwitches(owner) - before.0, Self.voluntarySwitches(responder) - before.1)
+        let after = counts()
+        let during = (after.0 - before.0, after.1 - before.1)
         // What the processes do on their own in as long (housekeeping threads wake on
         // timers, more of them the slower a loaded machine makes the 300 calls) is
         // not a wake-up the calls caused: measured idle for the same time, subtracted.
-        let idleStart = (Self.voluntarySwitches(owner), Self.voluntarySwitches(responder))
         usleep(useconds_t(min(Date().timeIntervalSince(start), 20) * 1_000_000))
-        let idle = (Self.voluntarySwitches(owner) - idleStart.0, Self.voluntarySwitches(responder) - idleStart.1)
+        let idleEnd = counts()
+        let idle = (idleEnd.0 - after.0, idleEnd.1 - after.1)
         return (Double(during.0 - idle.0) / Double(calls), Double(during.1 - idle.1) / Double(calls))
     }
 
